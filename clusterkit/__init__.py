@@ -1,0 +1,22 @@
+"""clusterkit — the Python package of the Cluster Pathways course.
+
+    import clusterkit as ck
+    ck.data.load("00_cases")          # a dataset, with its datasheet in ck.data.datasheet(...)
+    ck.metrics.location_quotient(...) # measures of clustering
+    ck.show(fig, alt="...")           # a figure in the course style
+
+Importing the package makes the course's plotly template the default.
+"""
+from __future__ import annotations
+
+from . import style
+from .display import show
+
+__version__ = "0.1.0"
+
+style.apply()
+from .display import register_renderer as _register_renderer  # noqa: E402
+
+_register_renderer()
+
+__all__ = ["show", "style", "__version__"]
