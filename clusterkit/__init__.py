@@ -19,4 +19,17 @@ from .display import register_renderer as _register_renderer  # noqa: E402
 
 _register_renderer()
 
-__all__ = ["show", "style", "__version__"]
+__all__ = ["check", "data", "explore", "metrics", "show", "style", "__version__"]
+
+
+def __getattr__(name: str):
+    # Submodules load on first use, so `import clusterkit` stays fast.
+    import importlib
+
+    if name in ("data", "metrics", "explore", "explorers", "models", "grading"):
+        return importlib.import_module(f".{name}", __name__)
+    if name in ("check", "check_all"):
+        from .grading import student
+
+        return getattr(student, name)
+    raise AttributeError(f"module 'clusterkit' has no attribute {name!r}")

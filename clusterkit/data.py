@@ -209,7 +209,8 @@ def problems(name: str) -> list[str]:
             bad = ~vals.isin(col.categories)
             if bad.any():
                 found.append(f"{name}.{col.name}: values outside {list(col.categories)}: {sorted(set(vals[bad]))[:3]}")
-    unknown = sorted(set(frame["source"].dropna()) - set(sheet.sources))
+    cited = {k.strip() for v in frame["source"].dropna() for k in str(v).split(";")}
+    unknown = sorted(cited - set(sheet.sources))
     if unknown:
         found.append(f"{name}: rows cite sources missing from the datasheet: {unknown}")
     levels = set(frame["confidence"].dropna())

@@ -1,0 +1,1 @@
+"""Graded exercises: the student's ``check()`` and the instructor's grader."""
