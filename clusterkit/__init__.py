@@ -10,7 +10,7 @@ Importing the package makes the course's plotly template the default.
 from __future__ import annotations
 
 from . import style
-from .display import show
+from .display import glue, show
 
 __version__ = "0.1.0"
 
@@ -19,14 +19,14 @@ from .display import register_renderer as _register_renderer  # noqa: E402
 
 _register_renderer()
 
-__all__ = ["check", "data", "explore", "metrics", "show", "style", "__version__"]
+__all__ = ["check", "data", "explore", "figures", "glue", "maps", "metrics", "show", "style", "__version__"]
 
 
 def __getattr__(name: str):
     # Submodules load on first use, so `import clusterkit` stays fast.
     import importlib
 
-    if name in ("data", "metrics", "explore", "explorers", "models", "grading"):
+    if name in ("data", "metrics", "explore", "explorers", "figures", "maps", "models", "grading"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("check", "check_all"):
         from .grading import student

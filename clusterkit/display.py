@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import os
 import uuid
-from typing import Literal
+from typing import Literal, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -30,6 +30,8 @@ PLOT_CONFIG: dict = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 BOOK_RENDERER = "clusterkit_book"
+#: Where a chapter page finds the dataset pages (chapters live in notebooks/).
+DATA_PAGES = "../book/data/"
 
 
 class FigureError(ValueError):
@@ -63,8 +65,40 @@ def require_labels(fig: go.Figure, alt: str) -> None:
         raise FigureError("This figure needs " + "; ".join(problems) + ".")
 
 
-def to_book_html(fig: go.Figure, alt: str, post_script: str | None = None, div_id: str | None = None) -> str:
-    """The HTML of a figure for the book: a ``<figure>`` with alt text, no plotly.js inside."""
+def credit(names: str | Sequence[str] | None) -> tuple[str, str]:
+    """The data credit under a figure, as (plain text, HTML with links to the dataset pages)."""
+    if not names:
+        return "", ""
+    from . import data
+
+    if isinstance(names, str):
+        names = [names]
+    texts, links = [], []
+    for name in names:
+        sheet = data.datasheet(name)
+        flag = " — illustrative, made-up data" if sheet.illustrative else ""
+        titles = [src.get("title", key) for key, src in sheet.sources.items()]
+        sources = "; ".join(titles) if len(titles) <= 2 else f"{len(titles)} sources listed on the dataset's page"
+        texts.append(f"{sheet.title} ({name}){flag}. Sources: {sources}.")
+        links.append(
+            f'<a href="{DATA_PAGES}{html.escape(name)}.html">{html.escape(sheet.title)}</a> '
+            f"(<code>{html.escape(name)}</code>){html.escape(flag)}. Sources: {html.escape(sources)}."
+        )
+    return "Data: " + " ".join(texts), "Data: " + " ".join(links)
+
+
+def to_book_html(
+    fig: go.Figure | dict,
+    alt: str,
+    post_script: str | None = None,
+    div_id: str | None = None,
+    data: str | Sequence[str] | None = None,
+) -> str:
+    """The HTML of a figure for the book: a ``<figure>`` with alt text and its data credit,
+    no plotly.js inside.
+
+    ``fig`` may be a plain dict (already checked), which skips plotly's slow validation.
+    """
     div_id = div_id or f"ck-{uuid.uuid4().hex[:12]}"
     body = pio.to_html(
         fig,
@@ -75,11 +109,14 @@ def to_book_html(fig: go.Figure, alt: str, post_script: str | None = None, div_i
         post_script=post_script,
         div_id=div_id,
         auto_play=False,
+        validate=not isinstance(fig, dict),
     )
     label = html.escape(alt, quote=True)
+    source = credit(data)[1]
+    caption = f'<figcaption class="ck-source">{source}</figcaption>' if source else ""
     return (
-        f'<figure class="ck-figure" role="img" aria-label="{label}">{body}'
-        f'<figcaption class="ck-alt">{html.escape(alt)}</figcaption></figure>'
+        f'<figure class="ck-figure"><div role="img" aria-label="{label}">{body}</div>'
+        f"{caption}</figure>"
     )
 
 
@@ -93,8 +130,12 @@ class _Html:
         return self.markup
 
 
-def show(fig: go.Figure, alt: str) -> None:
-    """Display a course figure; ``alt`` is what a screen reader says instead of the picture."""
+def show(fig: go.Figure, alt: str, data: str | Sequence[str] | None = None) -> None:
+    """Display a course figure.
+
+    ``alt`` is what a screen reader says instead of the picture; ``data`` names the
+    dataset(s) drawn, credited under the figure with their sources (and flagged if illustrative).
+    """
     from IPython.display import display
 
     require_labels(fig, alt)
@@ -102,9 +143,26 @@ def show(fig: go.Figure, alt: str) -> None:
     if current == "grading":
         return
     if current == "book":
-        display(_Html(to_book_html(fig, alt)))
+        display(_Html(to_book_html(fig, alt, data=data)))
     else:
         fig.show(config=PLOT_CONFIG)
+        if data:
+            print(credit(data)[0])
+
+
+def glue(name: str, value, display: bool = False):
+    """Make ``value`` available to the chapter's text as ``{glue:text}`name```.
+
+    In the book build this is myst-nb's ``glue``; elsewhere (Binder, Colab, the grader) it
+    does nothing. Returns the value, so a number shown in prose is computed from the data.
+    """
+    try:
+        from myst_nb import glue as _glue
+    except ImportError:
+        return value
+    plain = value.item() if hasattr(value, "item") else value  # numpy scalar -> Python number
+    _glue(name, plain, display=display)
+    return value
 
 
 def register_renderer() -> None:

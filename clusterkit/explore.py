@@ -1,7 +1,8 @@
 """Explorers: one declaration, two renderings.
 
 An :class:`Explorer` declares a model function, the parameters a reader may move
-(:class:`Param`) and a view that turns the model's result into a plotly figure.
+(:class:`Param`), a base figure (axes, titles, units, empty traces) and an update that turns
+the model's result into new trace data (:class:`Update`, plain dicts: fast).
 
 * On the static page of the book (``CLUSTERKIT_BOOK=1``) it renders one plotly figure with
   a slider per parameter. Every combination of slider positions is precomputed as a plotly
@@ -30,8 +31,7 @@ from . import display
 #: the page gets heavy. Use a coarser ``static_step`` on a parameter to stay under it.
 MAX_FRAMES = 400
 #: Layout keys a frame may change (everything else is shared by all frames).
-FRAME_LAYOUT_KEYS = ("title", "annotations", "shapes")
-SLIDER_HEIGHT = 62  # px per slider below the plot
+SLIDER_HEIGHT = 78  # px per slider below the plot
 
 
 @dataclass(frozen=True)
@@ -74,23 +74,44 @@ class Param:
         return int(np.argmin([abs(v - value) for v in vals]))
 
 
-View = Callable[[Any, Mapping[str, float]], go.Figure]
+@dataclass(frozen=True)
+class Update:
+    """What changes in the figure for one set of parameter values.
+
+    ``traces``: one dict per trace of the base figure, in order, holding only the properties
+    that change (e.g. ``{"y": [...]}``). ``annotations``: annotations added to the base
+    figure's own (subplot titles stay). ``title``: a new title text, if it changes.
+    Plain dicts and lists: building plotly objects on every update would be too slow.
+    """
+
+    traces: list[dict]
+    annotations: list[dict] = field(default_factory=list)
+    title: str | None = None
 
 
 @dataclass
 class Explorer:
     """A model, the parameters a reader moves, and how a result is drawn.
 
-    ``model(**fixed, **params)`` returns any result; ``view(result, params)`` returns a
-    ``go.Figure`` with the same traces (number and types) for every parameter value.
+    * ``model(**fixed, **params)`` returns any result;
+    * ``figure()`` returns the base ``go.Figure`` — axes with titles and units, reference
+      lines, and one trace per series drawn (data may be empty); it is built once;
+    * ``update(result, params)`` returns an :class:`Update` for the traces of ``figure()``.
     """
 
     model: Callable[..., Any]
     params: Sequence[Param]
-    view: View
-    alt: str
+    figure: Callable[[], go.Figure] | None = None
+    update: Callable[[Any, Mapping[str, float]], Update] | None = None
+    alt: str = ""
     fixed: Mapping[str, Any] = field(default_factory=dict)
     height: int = 480
+    #: Convenience alternative to figure + update: ``view(result, params) -> go.Figure``
+    #: drawing the whole figure each time. Simpler to write, but building plotly objects on
+    #: every update is slow (tens of ms); prefer figure + update for live explorers.
+    view: Callable[[Any, Mapping[str, float]], go.Figure] | None = None
+    #: Datasets the explorer draws on, credited under it (see ``clusterkit.show``).
+    data: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.params]
@@ -98,25 +119,63 @@ class Explorer:
             raise ValueError("parameter names must be unique")
         if not self.params:
             raise ValueError("an explorer needs at least one parameter")
+        if not self.alt.strip():
+            raise ValueError("an explorer needs alt text describing what it shows")
+        if self.view is not None and self.figure is None and self.update is None:
+            view = self.view
+
+            def figure() -> go.Figure:
+                params = self.defaults()
+                fig = view(self.model(**self.fixed, **params), params)
+                fig.layout.annotations = []  # all annotations travel with the updates
+                return fig
+
+            def update(result: Any, params: Mapping[str, float]) -> Update:
+                fig = view(result, params)
+                title = fig.layout.title.text if fig.layout.title else None
+                return Update(
+                    traces=[t.to_plotly_json() for t in fig.data],
+                    annotations=[a.to_plotly_json() for a in fig.layout.annotations],
+                    title=title,
+                )
+
+            self.figure, self.update = figure, update
+        if self.figure is None or self.update is None:
+            raise ValueError("an explorer needs figure and update (or a view)")
 
     # -- the model ---------------------------------------------------------------------
     def defaults(self) -> dict[str, float]:
         return {p.name: p.default for p in self.params}
 
-    def figure(self, **values: float) -> go.Figure:
-        """Run the model at ``values`` (defaults for the rest) and draw the result."""
+    def compute(self, **values: float) -> Update:
+        """Run the model once at ``values`` (defaults for the rest); what the figure shows."""
         params = {**self.defaults(), **values}
-        result = self.model(**self.fixed, **params)
-        fig = self.view(result, params)
+        upd = self.update(self.model(**self.fixed, **params), params)
+        return upd
+
+    def _base(self) -> go.Figure:
+        fig = self.figure()
+        display.require_labels(fig, self.alt)
         fig.update_layout(height=self.height)
+        return fig
+
+    def snapshot(self, **values: float) -> go.Figure:
+        """A plain figure at ``values``: the base figure with one update applied."""
+        fig = self._base()
+        upd = self.compute(**values)
+        _check_update(upd, len(fig.data))
+        for trace, props in zip(fig.data, upd.traces):
+            trace.update(props)
+        fig.update_layout(_layout_patch([a.to_plotly_json() for a in fig.layout.annotations], upd))
         return fig
 
     # -- the static page ---------------------------------------------------------------
     def grid(self) -> list[tuple[float, ...]]:
         return list(itertools.product(*(p.values(static=True) for p in self.params)))
 
-    def static_figure(self) -> tuple[go.Figure, str]:
-        """The figure with one frame per grid point and a slider per parameter, plus its script."""
+    def static_figure(self) -> tuple[dict, str]:
+        """The figure (as a plotly dict) with one frame per grid point, a slider per
+        parameter, and the script that joins the sliders."""
         axes = [p.values(static=True) for p in self.params]
         n = math.prod(len(a) for a in axes)
         if n > MAX_FRAMES:
@@ -124,28 +183,21 @@ class Explorer:
                 f"this explorer needs {n} precomputed frames (more than {MAX_FRAMES}); "
                 "give a parameter a coarser static_step"
             )
+        base = self._base()
+        fixed_annotations = [a.to_plotly_json() for a in base.layout.annotations]
         start = tuple(p.nearest(p.default, static=True) for p in self.params)
         frames = []
-        base = None
-        signature = None
         for index in itertools.product(*(range(len(a)) for a in axes)):
             values = {p.name: axes[i][k] for i, (p, k) in enumerate(zip(self.params, index))}
-            fig = self.figure(**values)
-            sig = [t.type for t in fig.data]
-            if signature is None:
-                signature = sig
-            elif sig != signature:
-                raise ValueError(
-                    "the view must draw the same traces (number and types) for every parameter "
-                    f"value; got {sig} instead of {signature} at {values}"
-                )
-            layout = {k: fig.layout[k] for k in FRAME_LAYOUT_KEYS if fig.layout[k] is not None}
-            frames.append(go.Frame(data=list(fig.data), layout=layout, name=_frame_name(index)))
+            upd = self.compute(**values)
+            _check_update(upd, len(base.data))
+            frame = {"name": _frame_name(index), "data": upd.traces, "layout": _layout_patch(fixed_annotations, upd)}
+            frames.append(frame)
             if index == start:
-                base = fig
-        assert base is not None
+                for trace, props in zip(base.data, upd.traces):
+                    trace.update(props)
+                base.update_layout(frame["layout"])
         _fix_ranges(base, frames)
-        base.frames = frames
         margin = base.layout.margin
         top = margin.t if margin.t is not None else 70
         bottom = margin.b if margin.b is not None else 60
@@ -166,21 +218,19 @@ class Explorer:
                 )
             )
         extra = SLIDER_HEIGHT * len(self.params)
-        base.update_layout(
-            sliders=sliders,
-            height=self.height + extra,
-            margin=dict(t=top, b=bottom + extra),
-        )
+        base.update_layout(sliders=sliders, height=self.height + extra, margin=dict(t=top, b=bottom + extra))
+        fig = base.to_dict()
+        fig["frames"] = frames
         script = _SLIDER_SCRIPT.replace("__START__", json.dumps(list(start)))
-        return base, script
+        return fig, script
 
     def static_html(self) -> str:
         fig, script = self.static_figure()
-        return display.to_book_html(fig, self.alt, post_script=script)
+        return display.to_book_html(fig, self.alt, post_script=script, data=list(self.data))
 
     # -- the live kernel ---------------------------------------------------------------
     def widget(self):
-        """ipywidgets sliders over a figure; moving a slider re-runs the model."""
+        """ipywidgets sliders over a figure; moving a slider re-runs the model once."""
         import ipywidgets as widgets
 
         sliders = {}
@@ -196,7 +246,7 @@ class Explorer:
                 style={"description_width": "initial"},
                 layout=widgets.Layout(width="95%"),
             )
-        first = self.figure()
+        first = self.snapshot()
         try:
             fig_widget = go.FigureWidget(first)
             output = None
@@ -205,29 +255,31 @@ class Explorer:
             output = widgets.Output()
         box = widgets.VBox(list(sliders.values()) + [fig_widget if fig_widget is not None else output])
         box.timings = []  # seconds per update, for the benchmark
+        base_annotations = [a.to_plotly_json() for a in self._base().layout.annotations]
 
-        def update(_change=None) -> None:
+        def redraw(_change=None) -> None:
             t0 = time.perf_counter()
             values = {name: s.value for name, s in sliders.items()}
-            fig = self.figure(**values)
             if fig_widget is not None:
+                upd = self.compute(**values)
                 with fig_widget.batch_update():
-                    for target, source in zip(fig_widget.data, fig.data):
-                        target.update(source.to_plotly_json(), overwrite=True)
-                    for key in FRAME_LAYOUT_KEYS:
-                        fig_widget.layout[key] = fig.layout[key]
+                    for trace, props in zip(fig_widget.data, upd.traces):
+                        trace.update(props)
+                    fig_widget.layout.annotations = base_annotations + list(upd.annotations)
+                    if upd.title is not None:
+                        fig_widget.layout.title.text = upd.title
             else:
                 with output:
                     output.clear_output(wait=True)
-                    fig.show(config=display.PLOT_CONFIG)
+                    self.snapshot(**values).show(config=display.PLOT_CONFIG)
             box.timings.append(time.perf_counter() - t0)
 
         for s in sliders.values():
-            s.observe(update, names="value")
+            s.observe(redraw, names="value")
         box.sliders = sliders
         box.figure = fig_widget
         if fig_widget is None:
-            update()
+            redraw()
         return box
 
     # -- showing -----------------------------------------------------------------------
@@ -241,9 +293,28 @@ class Explorer:
             ipy_display(display._Html(self.static_html()))
         else:
             ipy_display(self.widget())
+            if self.data:
+                print(display.credit(list(self.data))[0])
 
     def _ipython_display_(self) -> None:
         self.show()
+
+
+def _check_update(upd: Update, n_traces: int) -> None:
+    if not isinstance(upd, Update):
+        raise TypeError("an explorer's update() must return an explore.Update")
+    if len(upd.traces) != n_traces:
+        raise ValueError(f"update() gave {len(upd.traces)} trace updates for a figure with {n_traces} traces")
+
+
+def _layout_patch(fixed_annotations: list[dict], upd: Update) -> dict:
+    """The layout of one frame: the base figure's own annotations plus the update's."""
+    patch: dict = {}
+    if upd.annotations:
+        patch["annotations"] = list(fixed_annotations) + list(upd.annotations)
+    if upd.title is not None:
+        patch["title"] = {"text": upd.title}
+    return patch
 
 
 def _frame_name(index: Sequence[int]) -> str:
@@ -267,17 +338,17 @@ _SLIDER_SCRIPT = """
 """
 
 
-def _fix_ranges(base: go.Figure, frames: Sequence[go.Frame]) -> None:
-    """Fix each numeric cartesian axis the view left on autorange to the range over all frames.
+def _fix_ranges(base: go.Figure, frames: Sequence[dict]) -> None:
+    """Fix each numeric cartesian axis the figure left on autorange to the range over all frames.
 
     Without this the axes would jump as the reader moves a slider, and the eye would read
     the jump as a change in the data.
     """
     spans: dict[str, list[float]] = {}
     for frame in frames:
-        for trace in frame.data:
+        for trace, props in zip(base.data, frame["data"]):
             for letter in ("x", "y"):
-                values = getattr(trace, letter, None)
+                values = props.get(letter, getattr(trace, letter, None))
                 if values is None:
                     continue
                 ref = getattr(trace, f"{letter}axis", None) or letter

@@ -2,8 +2,8 @@
 
 A plotly template (``"clusterkit"``) layered on ``plotly_white``: the Okabe–Ito palette,
 which stays distinguishable under the common forms of colour-vision deficiency
-(Okabe & Ito 2008, *Color Universal Design*), system fonts with CJK fallbacks (no web
-font is downloaded), and readable sizes. Importing :mod:`clusterkit` makes it the default.
+(Okabe & Ito 2008, *Color Universal Design*), system fonts with CJK fallbacks (the book serves Noto Sans SC only
+to readers whose system has no Chinese font), and readable sizes. Importing :mod:`clusterkit` makes it the default.
 """
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ SEQUENTIAL: list[list[float | str]] = [
 ]
 FONT_FAMILY = (
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
-    "'Noto Sans', 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"
+    "'Noto Sans', 'Noto Sans CJK SC', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', "
+    "'Noto Sans SC', sans-serif"
 )
 TEMPLATE_NAME = "clusterkit"
 

@@ -18,8 +18,10 @@ Run ``python book/_ext/course_assets.py`` to fetch the assets ahead of a build.
 from __future__ import annotations
 
 import base64
+import fnmatch
 import hashlib
 import io
+import re
 import shutil
 import sys
 import tarfile
@@ -63,6 +65,19 @@ ASSETS = [
             "package/LICENSE": "mathjax/LICENSE",
         },
         "Apache-2.0",
+    ),
+    NpmAsset(
+        # Chinese characters for readers whose system has no CJK font: split by unicode-range,
+        # so a page downloads only the few chunks (~40 KB each) holding the characters it uses.
+        "@fontsource/noto-sans-sc",
+        "5.3.0",
+        "sha512-HeqIlGm0+ohOKxZLuHj1qW6r6avHH0OWdKERAcSDI0RQ+MXrteuLKA+M+5eOA8rYy0MFvOR5AT0fQo2rUkye0Q==",
+        {
+            "package/400.css": "noto-sans-sc/400.css",
+            "package/files/*-400-normal.woff2": "noto-sans-sc/files",
+            "package/LICENSE": "noto-sans-sc/LICENSE",
+        },
+        "OFL-1.1",
     ),
     NpmAsset(
         "requirejs",
@@ -121,15 +136,24 @@ def _extract(asset: NpmAsset) -> None:
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         members = tar.getmembers()
         for src, dst in asset.files.items():
-            chosen = [m for m in members if m.isfile() and (m.name == src or m.name.startswith(src + "/"))]
+            if "*" in src:  # a glob: matching files go flat into the folder dst
+                chosen = [m for m in members if m.isfile() and fnmatch.fnmatch(m.name, src)]
+                prefix = lambda m: m.name.rsplit("/", 1)[0]  # noqa: E731
+            else:
+                chosen = [m for m in members if m.isfile() and (m.name == src or m.name.startswith(src + "/"))]
+                prefix = lambda m: src  # noqa: E731
             if not chosen:
                 raise AssetError(f"{asset.name}@{asset.version} has no {src}")
             for member in chosen:
-                target = STATIC / VENDOR / dst / member.name[len(src):].lstrip("/")
+                target = STATIC / VENDOR / dst / member.name[len(prefix(member)):].lstrip("/")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 extracted = tar.extractfile(member)
                 assert extracted is not None
                 target.write_bytes(extracted.read())
+    css = STATIC / VENDOR / "noto-sans-sc" / "400.css"
+    if asset.name == "@fontsource/noto-sans-sc":
+        # Only the woff2 files are served (every browser the book supports reads woff2).
+        css.write_text(re.sub(r", url\([^)]*\.woff\) format\('woff'\)", "", css.read_text()))
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(asset.url + "\n")
 
@@ -200,6 +224,7 @@ def setup(app):
     app.connect("html-page-context", _drop_thebe, priority=900)
     # Before RequireJS and before any figure on the page: not deferred.
     app.add_js_file(plotly_js_name(), priority=100)
+    app.add_css_file(f"{VENDOR}/noto-sans-sc/400.css")
     app.add_css_file("course.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
 

@@ -1,0 +1,113 @@
+"""Figure builders shared by the chapters (the notebooks stay thin).
+
+Every builder returns a ``go.Figure`` with a title and axis titles with units; show it with
+``clusterkit.show(fig, alt=...)``.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .style import COLORS, PALETTE
+
+#: A diverging scale centred on 1 for location quotients (blue below, orange above),
+#: from the Okabe–Ito hues, readable with the common colour-vision deficiencies.
+LQ_SCALE = [[0.0, "#0072B2"], [0.5, "#F7F7F7"], [1.0, "#D55E00"]]
+
+
+def to_timestamp(dates: pd.Series) -> pd.Series:
+    """ISO dates of any precision (YYYY, YYYY-MM, YYYY-MM-DD) as timestamps (start of period)."""
+    text = dates.astype("string")
+    full = text.where(text.str.len() != 4, text + "-01-01")
+    full = full.where(full.str.len() != 7, full + "-01")
+    return pd.to_datetime(full, format="%Y-%m-%d")
+
+
+def timeline(
+    events: pd.DataFrame,
+    *,
+    title: str,
+    date: str = "date",
+    label: str = "event",
+    group: str | None = None,
+    group_title: str = "",
+    wrap: int = 60,
+) -> go.Figure:
+    """A dated timeline: one marker per event, one row per group, hover text wrapped.
+
+    Dates keep the precision of the source; the hover says which precision that was.
+    """
+    df = events.copy()
+    df["_t"] = to_timestamp(df[date])
+    df = df.sort_values("_t")
+    groups = list(dict.fromkeys(df[group])) if group else ["events"]
+    fig = go.Figure()
+    for k, g in enumerate(groups):
+        part = df[df[group] == g] if group else df
+        hover = [
+            f"<b>{d}</b><br>" + "<br>".join(textwrap.wrap(str(text), wrap))
+            for d, text in zip(part[date], part[label])
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=part["_t"], y=[str(g)] * len(part), mode="markers", name=str(g),
+                marker=dict(size=13, color=PALETTE[k % len(PALETTE)], symbol="diamond",
+                            line=dict(color="white", width=1)),
+                hovertext=hover, hoverinfo="text",
+            )
+        )
+    fig.update_layout(title=title, showlegend=False, height=120 + 55 * len(groups), margin=dict(l=20))
+    fig.update_xaxes(title_text="Date (year)", type="date", showgrid=True)
+    if group:
+        fig.update_yaxes(title_text=group_title or group, automargin=True)
+    else:
+        fig.update_yaxes(visible=False)
+    return fig
+
+
+def lq_heatmap(lq: pd.DataFrame, *, title: str, cap: float = 3.0) -> go.Figure:
+    """Location quotients as a heatmap: orange above 1 (specialised), blue below.
+
+    Colours saturate at ``cap`` (and 1/``cap``) so one extreme cell does not wash out the rest;
+    the cell text gives the exact value.
+    """
+    import numpy as np
+
+    z = np.log(lq.clip(lower=1 / cap, upper=cap).astype(float).values)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z, x=list(lq.columns), y=list(lq.index), colorscale=LQ_SCALE,
+            zmin=-np.log(cap), zmax=np.log(cap), text=lq.round(2).values, texttemplate="%{text}",
+            hovertemplate="%{y}, %{x}: LQ %{text}<extra></extra>",
+            colorbar=dict(title="LQ", tickvals=[-np.log(cap), -np.log(2), 0, np.log(2), np.log(cap)],
+                          ticktext=[f"≤{1/cap:.2g}", "0.5", "1", "2", f"≥{cap:g}"]),
+        )
+    )
+    fig.update_layout(title=title, height=160 + 60 * len(lq.index))
+    fig.update_xaxes(title_text="Industry", side="bottom")
+    fig.update_yaxes(title_text="Region", autorange="reversed")
+    return fig
+
+
+def shift_share_bars(decomposition: pd.DataFrame, *, title: str, unit: str) -> go.Figure:
+    """Stacked bars of shift-share components by industry, with the actual change marked."""
+    names = {"national_share": "National share", "industry_mix": "Industry mix", "competitive": "Competitive"}
+    colours = {"national_share": COLORS["muted"], "industry_mix": COLORS["secondary"], "competitive": COLORS["positive"]}
+    fig = go.Figure()
+    for key, name in names.items():
+        fig.add_trace(
+            go.Bar(x=list(decomposition.index), y=decomposition[key], name=name, marker_color=colours[key],
+                   hovertemplate="%{x}: %{y:+.1f} " + unit + "<extra>" + name + "</extra>")
+        )
+    fig.add_trace(
+        go.Scatter(x=list(decomposition.index), y=decomposition["total_change"], mode="markers",
+                   name="Actual change", marker=dict(symbol="line-ew-open", size=28, color=COLORS["reference"],
+                                                       line=dict(width=3)),
+                   hovertemplate="%{x}: actual change %{y:+.1f} " + unit + "<extra></extra>")
+    )
+    fig.update_layout(title=title, barmode="relative", legend=dict(orientation="h", y=-0.25))
+    fig.update_xaxes(title_text="Industry")
+    fig.update_yaxes(title_text=f"Change ({unit})", zeroline=True, zerolinecolor="#888")
+    return fig

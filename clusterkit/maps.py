@@ -1,0 +1,99 @@
+"""Maps drawn from the course's own data: no tiles, no shapes from another host.
+
+The land outline is ``datasets/00_coastline.csv`` (Natural Earth, public domain); points are
+drawn on a longitude/latitude plane whose aspect is corrected for the latitude of the map's
+centre (an equirectangular projection), accurate enough at the scale of eastern China.
+"""
+from __future__ import annotations
+
+import functools
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from . import data
+from .style import COLORS, PALETTE
+
+LAND = "#EEF0E8"
+COAST = "#9AA39A"
+SEA = "#F4F8FB"
+EAST_CHINA = (108.0, 125.0, 20.0, 42.0)
+YANGTZE_DELTA = (119.4, 121.6, 27.6, 31.8)
+
+
+@functools.lru_cache(maxsize=1)
+def _land() -> tuple[tuple, tuple]:
+    coast = data.load("00_coastline")
+    lon: list[float | None] = []
+    lat: list[float | None] = []
+    for _, ring in coast.groupby("ring", sort=True):
+        lon += ring["lon"].tolist() + [None]
+        lat += ring["lat"].tolist() + [None]
+    return tuple(lon), tuple(lat)
+
+
+def _frame_axes(fig: go.Figure, window, row: int | None = None, col: int | None = None, anchor: str = "x") -> None:
+    x0, x1, y0, y1 = window
+    where = dict(row=row, col=col) if row else {}
+    fig.update_xaxes(range=[x0, x1], title_text="Longitude (°E)", showgrid=True, gridcolor="#E3E8EC",
+                     zeroline=False, constrain="domain", **where)
+    fig.update_yaxes(range=[y0, y1], title_text="Latitude (°N)", showgrid=True, gridcolor="#E3E8EC",
+                     zeroline=False, scaleanchor=anchor, scaleratio=1 / math.cos(math.radians((y0 + y1) / 2)),
+                     constrain="domain", **where)
+
+
+def land_trace() -> go.Scatter:
+    lon, lat = _land()
+    return go.Scatter(x=list(lon), y=list(lat), mode="lines", fill="toself", fillcolor=LAND,
+                      line=dict(color=COAST, width=0.8), hoverinfo="skip", showlegend=False, name="land")
+
+
+def basemap(window: tuple[float, float, float, float] = EAST_CHINA) -> go.Figure:
+    """An empty map of ``window`` = (lon min, lon max, lat min, lat max), axes in degrees."""
+    fig = go.Figure(land_trace())
+    _frame_axes(fig, window)
+    fig.update_layout(plot_bgcolor=SEA)
+    return fig
+
+
+def _points(cases: pd.DataFrame, label: str = "case_id") -> go.Scatter:
+    seen: dict[tuple[float, float], int] = {}
+    positions = []
+    for row in cases.itertuples():
+        key = (round(row.lat, 2), round(row.lon, 2))
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        positions.append(["middle right", "middle left", "top center", "bottom center"][k % 4])
+    hover = [
+        f"<b>{r.case_id}. {r.pathway_en}</b> ({r.pathway_zh})<br>{r.case_en}<br>{r.case_zh}<br>{r.place_en}"
+        for r in cases.itertuples()
+    ]
+    return go.Scatter(
+        x=cases["lon"], y=cases["lat"], mode="markers+text",
+        text=[f" {v} " for v in cases[label]], textposition=positions,
+        textfont=dict(size=13, color=COLORS["reference"]),
+        marker=dict(size=11, color=PALETTE[3], line=dict(color="white", width=1.5)),
+        hovertext=hover, hoverinfo="text", name="cases", showlegend=False,
+    )
+
+
+def case_map(cases: pd.DataFrame, window=EAST_CHINA, zoom=YANGTZE_DELTA) -> go.Figure:
+    """The cases on a map of eastern China, with a zoom on the Yangtze River Delta.
+
+    ``cases`` needs the columns of ``00_cases``: case_id, lat, lon, case_en, case_zh,
+    pathway_en, pathway_zh, place_en. Cases at the same point get their labels spread out.
+    """
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.12,
+                        subplot_titles=("Eastern China", "Zoom: Zhejiang and southern Jiangsu"))
+    for col in (1, 2):
+        fig.add_trace(land_trace(), row=1, col=col)
+        fig.add_trace(_points(cases), row=1, col=col)
+    _frame_axes(fig, window, row=1, col=1, anchor="x")
+    _frame_axes(fig, zoom, row=1, col=2, anchor="x2")
+    x0, x1, y0, y1 = zoom
+    fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, line=dict(color=COLORS["reference"], width=1),
+                  row=1, col=1)
+    fig.update_layout(plot_bgcolor=SEA)
+    return fig
