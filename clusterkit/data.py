@@ -140,7 +140,19 @@ def datasheet(name: str) -> Datasheet:
 
 
 def _read_csv(name: str) -> pd.DataFrame:
-    text = _file(name, ".csv").read_text(encoding="utf-8")
+    try:
+        text = _file(name, ".csv").read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{name}.csv is not UTF-8 text: {exc}") from None
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None)
+    if not header:
+        raise DatasetError(f"{name}.csv is empty")
+    for line, row in enumerate(rows, start=2):
+        if row and len(row) != len(header):
+            raise DatasetError(
+                f"{name}.csv could not be parsed: line {line} has {len(row)} fields, the header has {len(header)}"
+            )
     try:
         # Everything as text first: types are the datasheet's business, checked below.
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""])

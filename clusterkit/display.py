@@ -18,7 +18,6 @@ from typing import Literal, Sequence
 
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.io._base_renderers import HtmlRenderer
 
 Mode = Literal["book", "grading", "live"]
 
@@ -167,8 +166,11 @@ def glue(name: str, value, display: bool = False):
 
 def register_renderer() -> None:
     """In the book, make a bare ``fig.show()`` emit HTML too (plotly's default JSON is dropped)."""
+    if mode() != "book":
+        return  # plotly picks the right renderer for Jupyter, Colab or VS Code by itself
+    from plotly.io._base_renderers import HtmlRenderer
+
     pio.renderers[BOOK_RENDERER] = HtmlRenderer(
         connected=False, full_html=False, include_plotlyjs=False, config=PLOT_CONFIG
     )
-    if mode() == "book":
-        pio.renderers.default = BOOK_RENDERER
+    pio.renderers.default = BOOK_RENDERER

@@ -101,9 +101,10 @@ def figure() -> go.Figure:
     fig.update_xaxes(title_text="Component", row=2, col=2)
     fig.update_layout(
         title=dict(text="Measuring clusters on an illustrative economy (made-up data)"),
-        legend=dict(orientation="h", x=1, xanchor="right", y=1.02, yanchor="bottom", title_text="LQ of "),
+        legend=dict(orientation="h", x=0.01, xanchor="left", y=0.99, yanchor="top", title_text="LQ of ",
+                    bgcolor="rgba(255,255,255,0.85)"),
         barmode="group",
-        margin=dict(t=135, b=70),
+        margin=dict(t=150, b=70),
     )
     return fig
 
@@ -126,7 +127,7 @@ def update(result: Result, params) -> Update:
             {"y": [round(float(v), 2) for v in parts]},
         ],
         annotations=[
-            dict(text=readout, x=0, y=1.08, align="left", xref="paper", yref="paper", showarrow=False,
+            dict(text=readout, x=0, y=1.06, align="left", xref="paper", yref="paper", showarrow=False,
                  xanchor="left", yanchor="bottom", font=dict(size=13, color=COLORS["reference"]))
         ],
     )

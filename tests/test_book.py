@@ -1,0 +1,68 @@
+"""The built book: clean -W build, every page present, nothing from third-party hosts, sizes."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE_LIMIT = 1_500_000  # bytes, excluding the shared static assets
+
+
+def test_book_builds_with_warnings_as_errors(book_build):
+    log = book_build.stdout + book_build.stderr
+    assert book_build.returncode == 0, log[-3000:]
+    assert "build succeeded" in log
+    assert not re.search(r"WARNING", log), [l for l in log.splitlines() if "WARNING" in l][:10]
+
+
+def pages(html: Path) -> list[Path]:
+    skip = {"search.html", "genindex.html"}
+    return sorted(p for p in html.rglob("*.html") if "_static" not in p.parts and p.name not in skip)
+
+
+def test_every_chapter_and_dataset_has_a_page(built_html):
+    from clusterkit import data
+
+    for nb in (ROOT / "notebooks").glob("*.ipynb"):
+        assert (built_html / "notebooks" / f"{nb.stem}.html").is_file()
+    for name in data.names():
+        assert (built_html / "book" / "data" / f"{name}.html").is_file()
+
+
+EXTERNAL = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*\b(?:src|href)=["'](?:https?:)?//""", re.I)
+
+
+def test_pages_load_nothing_from_other_hosts(built_html):
+    """Static check; the browser test also blocks every request to another host."""
+    offenders = {}
+    for page in pages(built_html):
+        found = EXTERNAL.findall(page.read_text(encoding="utf-8"))
+        if found:
+            offenders[str(page.relative_to(built_html))] = found[:3]
+    assert offenders == {}
+
+
+def test_no_css_imports_from_other_hosts(built_html):
+    bad = [str(p) for p in (built_html / "_static").rglob("*.css")
+           if re.search(r"@import\s+url\(\s*['\"]?https?://|url\(\s*['\"]?https?://fonts", p.read_text(errors="ignore"))]
+    assert bad == []
+
+
+def test_chapter_pages_are_light(built_html):
+    heavy = {str(p.relative_to(built_html)): p.stat().st_size for p in pages(built_html) if p.stat().st_size > PAGE_LIMIT}
+    assert heavy == {}
+
+
+def test_download_gives_the_executed_notebook(built_html):
+    import nbformat
+
+    nb = nbformat.read(built_html / "_sources" / "notebooks" / "00_clusters.ipynb", as_version=4)
+    assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def test_launch_buttons_point_at_binder_and_colab(built_html):
+    page = (built_html / "notebooks" / "00_clusters.html").read_text(encoding="utf-8")
+    assert "mybinder.org/v2/gh/cluster-pathways/cluster-pathways" in page
+    assert "colab.research.google.com/github/cluster-pathways/cluster-pathways" in page

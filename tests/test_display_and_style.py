@@ -1,0 +1,115 @@
+"""The plotting style, figure display in each mode, and the figure standard."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+import clusterkit as ck
+from clusterkit import display, style
+
+
+def labelled() -> go.Figure:
+    fig = go.Figure(go.Bar(x=["a", "b"], y=[1, 2]))
+    fig.update_layout(title="Jobs by region", xaxis_title="Region", yaxis_title="Jobs (thousand)")
+    return fig
+
+
+def test_importing_the_package_sets_the_course_template():
+    assert pio.templates.default == "plotly_white+clusterkit"
+    colorway = pio.templates["clusterkit"].layout.colorway
+    assert list(colorway) == list(style.PALETTE)
+
+
+def test_palette_is_okabe_ito():
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+    assert set(style.PALETTE) == okabe_ito
+
+
+@pytest.mark.parametrize(
+    "change, missing",
+    [
+        (dict(title=None), "a title"),
+        (dict(xaxis_title=None), "xaxis"),
+        (dict(yaxis_title=None), "yaxis"),
+    ],
+)
+def test_figures_without_labels_are_refused(change, missing):
+    fig = labelled()
+    fig.update_layout(**{k: v for k, v in change.items() if k != "title"})
+    if "title" in change:
+        fig.layout.title = None
+    if "xaxis_title" in change:
+        fig.layout.xaxis.title = None
+    if "yaxis_title" in change:
+        fig.layout.yaxis.title = None
+    with pytest.raises(display.FigureError, match=missing):
+        display.require_labels(fig, "alt text")
+
+
+def test_alt_text_is_required():
+    with pytest.raises(display.FigureError, match="alt text"):
+        display.require_labels(labelled(), "  ")
+
+
+def test_book_html_has_alt_text_credit_and_no_library():
+    markup = display.to_book_html(labelled(), alt="Two bars <b>", data="00_cases")
+    assert 'aria-label="Two bars &lt;b&gt;"' in markup
+    assert "Plotly.newPlot" in markup
+    assert "cdn.plot.ly" not in markup and "<script src=" not in markup
+    assert "plotly.js v" not in markup  # the library itself is served once by the book
+    assert '../book/data/00_cases.html' in markup
+
+
+def test_illustrative_data_is_flagged_in_the_credit():
+    text, markup = display.credit("00_regions_illustrative")
+    assert "illustrative, made-up data" in text and "illustrative, made-up data" in markup
+
+
+@pytest.mark.parametrize("mode_env, expected", [({}, "live"), ({"CLUSTERKIT_BOOK": "1"}, "book"),
+                                                ({"CLUSTERKIT_BOOK": "1", "CLUSTERKIT_GRADING": "1"}, "grading")])
+def test_mode_follows_the_environment(monkeypatch, mode_env, expected):
+    monkeypatch.delenv("CLUSTERKIT_BOOK", raising=False)
+    monkeypatch.delenv("CLUSTERKIT_GRADING", raising=False)
+    for k, v in mode_env.items():
+        monkeypatch.setenv(k, v)
+    assert display.mode() == expected
+
+
+def test_show_in_book_mode_displays_html(monkeypatch):
+    shown = []
+    monkeypatch.setenv("CLUSTERKIT_BOOK", "1")
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    ck.show(labelled(), alt="Two bars")
+    assert len(shown) == 1 and "Plotly.newPlot" in shown[0]._repr_html_()
+
+
+def test_show_while_grading_draws_nothing(monkeypatch):
+    shown = []
+    monkeypatch.setenv("CLUSTERKIT_GRADING", "1")
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    ck.show(labelled(), alt="Two bars")
+    assert shown == []
+
+
+def test_glue_returns_plain_value_without_myst(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_myst(name, *args, **kwargs):
+        if name.startswith("myst_nb"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_myst)
+    assert ck.glue("x", 3.5) == 3.5
+
+
+def test_import_is_lazy_about_heavy_submodules():
+    import subprocess
+    import sys
+
+    code = "import sys, clusterkit; print('clusterkit.data' in sys.modules, 'clusterkit.grading' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
