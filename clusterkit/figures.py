@@ -111,3 +111,38 @@ def shift_share_bars(decomposition: pd.DataFrame, *, title: str, unit: str) -> g
     fig.update_xaxes(title_text="Industry")
     fig.update_yaxes(title_text=f"Change ({unit})", zeroline=True, zerolinecolor="#888")
     return fig
+
+
+def bars(
+    values: pd.Series | pd.DataFrame,
+    *,
+    title: str,
+    x_title: str,
+    y_title: str,
+    reference: float | None = None,
+    reference_label: str = "",
+    horizontal: bool = False,
+) -> go.Figure:
+    """Bars of a Series (one colour) or of a DataFrame's columns (grouped), with an optional
+    dashed reference line (e.g. 1 for an index that averages 1)."""
+    frame = values.to_frame() if isinstance(values, pd.Series) else values
+    fig = go.Figure()
+    for k, col in enumerate(frame.columns):
+        cats, vals = [str(i) for i in frame.index], frame[col].tolist()
+        fig.add_trace(
+            go.Bar(
+                x=vals if horizontal else cats, y=cats if horizontal else vals, orientation="h" if horizontal else "v",
+                name=str(col), marker_color=PALETTE[k % len(PALETTE)],
+                hovertemplate=("%{y}: %{x:.3g}" if horizontal else "%{x}: %{y:.3g}") + f"<extra>{col}</extra>",
+            )
+        )
+    if reference is not None:
+        line = dict(color=COLORS["reference"], dash="dash", width=1)
+        if horizontal:
+            fig.add_vline(x=reference, line=line, annotation_text=reference_label)
+        else:
+            fig.add_hline(y=reference, line=line, annotation_text=reference_label)
+    fig.update_layout(title=title, barmode="group", showlegend=len(frame.columns) > 1)
+    fig.update_xaxes(title_text=y_title if horizontal else x_title)
+    fig.update_yaxes(title_text=x_title if horizontal else y_title)
+    return fig

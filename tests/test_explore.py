@@ -116,7 +116,8 @@ def test_chapter0_explorer_moves_jobs_and_changes_the_measures():
     fig, _ = ex.static_figure()
     frames = {f["name"]: f for f in fig["frames"]}
     assert len(frames) == math.prod(len(p.values(static=True)) for p in ex.params)
-    none_moved, many_moved = frames["f0_8"], frames["f6_8"]
+    start = [p.nearest(p.default, static=True) for p in ex.params]
+    none_moved, many_moved = frames[f"f0_{start[1]}"], frames[f"f6_{start[1]}"]
     lq_electronics = lambda f: list(f["data"][0]["y"])  # noqa: E731
     # Moving electronics jobs from A to D lowers A's electronics LQ and raises D's.
     assert lq_electronics(many_moved)[0] < lq_electronics(none_moved)[0]
@@ -124,3 +125,9 @@ def test_chapter0_explorer_moves_jobs_and_changes_the_measures():
     # Jobs moved away from the region that holds most of them: electronics gets less concentrated.
     assert many_moved["data"][2]["y"][0] < none_moved["data"][2]["y"][0]
     json.dumps(fig, default=str)  # serialisable for the page
+    # At the defaults the explorer shows the dataset itself: Region D's 2020 LQ in biomedicine.
+    from clusterkit import metrics
+
+    _, end = ch00.tables()
+    lq_data = metrics.location_quotient(end).loc["Region D", "biomedicine"]
+    assert none_moved["data"][1]["y"][3] == pytest.approx(lq_data, abs=1e-3)

@@ -68,6 +68,22 @@ def test_chapter_follows_the_contract(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_every_exercise_box_has_its_answer_cell(path):
+    """Each ```{exercise}``` box N.k is followed by a code cell calling check("N.k", ...), and no code
+    leaked into markdown (a broken fence in the source swallows cells)."""
+    nb = nbformat.read(path, as_version=4)
+    text = markdown(nb)
+    labels = re.findall(r":label: ex-(\d+)-(\d+)", text)
+    assert labels
+    source = code(nb)
+    for chapter, k in labels:
+        assert f'check("{chapter}.{k}"' in source, f"exercise {chapter}.{k} has no check() cell"
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            assert "# %%" not in cell.source and 'check("' not in cell.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_notebook_runs_as_a_student_would(path):
     """Live mode (no book, no grader): explorers are widgets, placeholders say 'not attempted'."""
     env_backup = {k: os.environ.pop(k) for k in ("CLUSTERKIT_BOOK", "CLUSTERKIT_GRADING") if k in os.environ}

@@ -4,7 +4,8 @@ Uses the illustrative table ``00_regions_illustrative`` (four made-up regions, f
 industries, 2015 and 2020). Two parameters:
 
 * ``moved`` — thousand electronics jobs that move from Region A to Region D in 2020;
-* ``bio_growth`` — Region D's biomedicine growth from 2015 to 2020, in percent.
+* ``bio_boost`` — percentage points added to (or taken from) Region D's biomedicine growth
+  from 2015 to 2020; 0 reproduces the dataset.
 """
 from __future__ import annotations
 
@@ -43,15 +44,19 @@ class Result:
     shift: pd.DataFrame  # shift-share of Region D, by industry
 
 
-def model(moved: float = 0.0, bio_growth: float | None = None) -> Result:
-    """Recompute the measures after moving jobs / changing Region D's biomedicine growth."""
+def model(moved: float = 0.0, bio_boost: float = 0.0) -> Result:
+    """Recompute the measures after moving jobs / changing Region D's biomedicine growth.
+
+    ``moved``: thousand electronics jobs moved from Region A to Region D in 2020.
+    ``bio_boost``: percentage points added to Region D's 2015–2020 biomedicine growth.
+    """
     start, end = tables()
     end = end.copy()
     moved = min(float(moved), float(end.loc["Region A", "electronics"]))
     end.loc["Region A", "electronics"] -= moved
     end.loc["Region D", "electronics"] += moved
-    if bio_growth is not None:
-        end.loc["Region D", "biomedicine"] = start.loc["Region D", "biomedicine"] * (1 + bio_growth / 100)
+    if bio_boost:
+        end.loc["Region D", "biomedicine"] += start.loc["Region D", "biomedicine"] * bio_boost / 100
     lq = metrics.location_quotient(end)
     hhi = {ind: metrics.hhi(end[ind]) for ind in ("electronics", "biomedicine")}
     return Result(lq=lq, hhi=hhi, shift=metrics.shift_share(start, end, "Region D"))
@@ -71,7 +76,7 @@ def figure() -> go.Figure:
         subplot_titles=(
             "Location quotient by region, 2020 (dashed: 1 = national average)",
             "HHI across regions, 2020",
-            "Region D, 2015–2020: shift-share",
+            "Region D, all industries: shift-share",
         ),
     )
     for k, industry in enumerate(LQ_INDUSTRIES):
@@ -138,7 +143,8 @@ def explorer() -> Explorer:
         model=model,
         params=[
             Param("moved", "Electronics jobs moved from Region A to D (thousand)", 0, 60, 5, 0, static_step=10),
-            Param("bio_growth", "Region D's biomedicine growth 2015–2020 (%)", -20, 100, 5, 60, static_step=10),
+            Param("bio_boost", "Change in Region D's biomedicine growth, 2015–2020 (percentage points)",
+                  -60, 60, 5, 0, static_step=10, fmt="{:+g}"),
         ],
         figure=figure,
         update=update,
@@ -146,7 +152,7 @@ def explorer() -> Explorer:
             "Explorer with three bar charts computed from illustrative data: location quotients of "
             "electronics and biomedicine by region, the HHI of each industry across regions with the "
             "1,800 threshold, and Region D's shift-share components. Two sliders move electronics jobs "
-            "from Region A to Region D and set Region D's biomedicine growth."
+            "from Region A to Region D and raise or lower Region D's biomedicine growth."
         ),
         height=700,
         data=[DATASET],

@@ -32,7 +32,7 @@ SHORT = {
 }
 
 # Layout in pixels: title, readout and legend above the plots; axis titles below.
-HEIGHT, TOP, BOTTOM = 620, 150, 110
+HEIGHT, TOP, BOTTOM = 640, 170, 110
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 
 
@@ -92,9 +92,11 @@ def readout(result: linkages.AnchorResult) -> str:
     offered = result.local_share * result.anchor_purchases.sum()
     return (
         f"<b>{result.n_suppliers} of {len(c.entered)}</b> suppliers enter, in {rounds} · "
-        f"local output multiplier <b>{result.multiplier:.2f}</b> ({result.full_multiplier:.2f} if every sector were local)<br>"
-        f"anchor's inputs {result.anchor_purchases.sum():.1f}: {offered:.1f} offered locally, {result.leakage:.1f} bought "
-        f"outside · local value added <b>{result.value_added:.1f}</b> (100m yuan/yr)"
+        f"local output multiplier <b>{result.multiplier:.2f}</b><br>"
+        f"({result.full_multiplier:.2f} if every sector were local) · local value added "
+        f"<b>{result.value_added:.1f}</b> (100m yuan/yr)<br>"
+        f"anchor's inputs {result.anchor_purchases.sum():.1f}: {offered:.1f} offered locally, "
+        f"{result.leakage:.1f} bought outside"
     )
 
 
@@ -111,7 +113,7 @@ def update(result: linkages.AnchorResult, params: Mapping[str, float]) -> Update
             {"x": list(range(len(steps))), "y": steps},
         ],
         annotations=[
-            dict(text=readout(result), x=0, y=1 + 100 / PLOT_HEIGHT, xref="paper", yref="paper", showarrow=False,
+            dict(text=readout(result), x=0, y=1 + 120 / PLOT_HEIGHT, xref="paper", yref="paper", showarrow=False,
                  xanchor="left", yanchor="top", align="left", font=dict(size=13, color=COLORS["reference"]))
         ],
     )
