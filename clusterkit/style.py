@@ -52,7 +52,7 @@ def template() -> go.layout.Template:
         layout=dict(
             colorway=list(PALETTE),
             font=dict(family=FONT_FAMILY, size=14, color="#222222"),
-            title=dict(font=dict(size=18), x=0.0, xanchor="left", xref="paper"),
+            title=dict(font=dict(size=18), x=0.012, xanchor="left", xref="container"),
             margin=dict(l=70, r=30, t=70, b=60),
             hoverlabel=dict(font=dict(family=FONT_FAMILY, size=13)),
             legend=dict(bgcolor="rgba(255,255,255,0.8)"),

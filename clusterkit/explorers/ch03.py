@@ -24,7 +24,7 @@ from ..explore import Explorer, Param, Update
 from ..models import incubation
 from ..style import COLORS
 
-HEIGHT, TOP, BOTTOM = 630, 180, 70
+HEIGHT, TOP, BOTTOM = 660, 210, 70
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 
 
@@ -71,7 +71,7 @@ def figure() -> go.Figure:
     fig.update_yaxes(title_text="projects (count; intake per year)", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text="firms (count; founded per year)", rangemode="tozero", row=1, col=2)
     fig.update_layout(
-        title=dict(text="From research projects to firms: an incubation pipeline (illustrative)",
+        title=dict(text="From projects to firms: an incubation pipeline (illustrative)",
                    yref="container", y=1, yanchor="top", pad=dict(t=14)),
         legend=dict(orientation="h", x=0, y=1 + 24 / PLOT_HEIGHT, yanchor="bottom", font=dict(size=12)),
         margin=dict(t=TOP, b=BOTTOM),
@@ -91,9 +91,9 @@ def readout(result: incubation.Pipeline, params: Mapping[str, float]) -> str:
     years = int(d["years"])
     return (
         f"After {years} years: <b>{result.founded[-1]:.0f}</b> spin-offs founded, <b>{result.firms[-1]:.0f}</b> "
-        f"established firms (+{result.incubating[-1]:.0f} in incubation) · intake {result.intake[1]:.0f} → "
-        f"<b>{result.intake[-1]:.0f}</b> projects/yr<br>First firm established in year "
-        f"{_first(result)} · {loop} · illustrative parameters"
+        f"established firms (+{result.incubating[-1]:.0f} in incubation)<br>intake {result.intake[1]:.0f} → "
+        f"<b>{result.intake[-1]:.0f}</b> projects/yr · first firm established in year {_first(result)}<br>"
+        f"{loop} (illustrative parameters)"
     )
 
 
@@ -116,7 +116,7 @@ def update(result: incubation.Pipeline, params: Mapping[str, float]) -> Update:
             {"y": r(result.firms)},
         ],
         annotations=[
-            dict(text=readout(result, params), x=0, y=1 + 112 / PLOT_HEIGHT, xref="paper", yref="paper",
+            dict(text=readout(result, params), x=0, y=1 + 146 / PLOT_HEIGHT, xref="paper", yref="paper",
                  showarrow=False, xanchor="left", yanchor="top", align="left",
                  font=dict(size=13, color=COLORS["reference"]))
         ],
