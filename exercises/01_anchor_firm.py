@@ -34,10 +34,10 @@ def reference_multipliers(A) -> np.ndarray:
     return np.linalg.inv(np.eye(len(A)) - A).sum(axis=0)
 
 
-def suppliers_40_30() -> int:
+def suppliers_40() -> int:
     table = linkages.load_table()
     suppliers = linkages.load_suppliers([s for s in table.sectors if s != "pharma"])
-    return int(linkages.anchor_scenario(table, suppliers, anchor_size=40, local_share=0.3).cascade.n_entered)
+    return int(linkages.anchor_scenario(table, suppliers, anchor_size=40, local_share=0.5).cascade.n_entered)
 
 
 # --- hidden inputs for 1.3 (never shown to students) ---------------------------------------
@@ -122,14 +122,14 @@ CHAPTER = Chapter(
         ),
         Number(
             id="1.4",
-            variable="suppliers_40_30",
+            variable="suppliers_40",
             points=2,
-            prompt="Suppliers attracted (cascade.n_entered) by an anchor of output 40 (100m yuan/yr) buying 30 % locally.",
-            answer=suppliers_40_30,
+            prompt="Suppliers attracted (cascade.n_entered) by an anchor of output 40 (100m yuan/yr) buying half its inputs locally.",
+            answer=suppliers_40,
             integer=True,
             checks=[in_range(0, 40, "There are 40 candidate suppliers, so the count is between 0 and 40.")],
             type_hint="Give a whole number: `.cascade.n_entered` of the scenario.",
-            hint="Not yet: call linkages.anchor_scenario(table, suppliers, anchor_size=40, local_share=0.3) (a share, not 30).",
+            hint="Not yet: anchor_size is in 100 million yuan a year (40) and local_share is a share between 0 and 1 (a half is 0.5).",
         ),
         Choice(
             id="1.5",
@@ -147,7 +147,7 @@ CHAPTER = Chapter(
             id="1.6",
             variable="policy_memo",
             points=3,
-            prompt="3–5 sentences: one measure to raise an anchor's local purchasing share, the step of the cascade it works through, and one risk.",
+            prompt="3–5 sentences (30–200 words): one measure to raise an anchor's local purchasing share, the step of the cascade it works through, and one risk.",
             model_answer=(
                 "The park could fund a supplier-development programme in which the anchor's quality engineers help "
                 "local firms pass its qualification audits. This raises the anchor's local purchasing share s, so the "

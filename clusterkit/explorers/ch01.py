@@ -95,8 +95,8 @@ def readout(result: linkages.AnchorResult) -> str:
         f"local output multiplier <b>{result.multiplier:.2f}</b><br>"
         f"({result.full_multiplier:.2f} if every sector were local) · local value added "
         f"<b>{result.value_added:.1f}</b> (100m yuan/yr)<br>"
-        f"anchor's inputs {result.anchor_purchases.sum():.1f}: {offered:.1f} offered locally, "
-        f"{result.leakage:.1f} bought outside"
+        f"anchor's inputs {result.anchor_purchases.sum():.1f}: it would buy {offered:.1f} locally, "
+        f"finds suppliers for {result.local_purchases.sum():.1f}; {result.leakage:.1f} bought outside"
     )
 
 
