@@ -69,14 +69,14 @@ def test_chapter_follows_the_contract(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_every_exercise_box_has_its_answer_cell(path):
-    """Each ```{exercise}``` box N.k is followed by a code cell calling check("N.k", ...), and no code
-    leaked into markdown (a broken fence in the source swallows cells)."""
+    """Each exercise box (an admonition titled "Exercise N.k") is followed by a code cell calling
+    check("N.k", ...), and no code leaked into markdown (a broken fence swallows cells)."""
     nb = nbformat.read(path, as_version=4)
     text = markdown(nb)
-    labels = re.findall(r":label: ex-(\d+)-(\d+)", text)
-    assert labels
+    titles = re.findall(r"^:::\{admonition\} Exercise (\d+)\.(\d+)\b.*\n:class: ck-exercise", text, re.M)
+    assert len(titles) >= 5
     source = code(nb)
-    for chapter, k in labels:
+    for chapter, k in titles:
         assert f'check("{chapter}.{k}"' in source, f"exercise {chapter}.{k} has no check() cell"
     for cell in nb.cells:
         if cell.cell_type == "markdown":

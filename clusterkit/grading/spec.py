@@ -1,0 +1,560 @@
+"""The exercise format: how an instructor defines a chapter's graded exercises.
+
+One Python file per chapter in ``exercises/`` (``exercises/00_clusters.py``) defines
+``CHAPTER = Chapter(...)`` with one object per exercise: :class:`Number`, :class:`Table`,
+:class:`Choice`, :class:`Function` or :class:`Text` (graded by hand). Each holds the id,
+the answer variable, points, prompt, public checks with hints, hidden checks and the
+reference answer. ``exercises/README.md`` documents the format with examples.
+
+This module is instructor-side: the student side (``student.py``) only ever reads the
+*public* spec that :meth:`Chapter.public` produces (``clusterkit/grading/public/NN.json``).
+"""
+from __future__ import annotations
+
+import importlib.util
+import keyword
+import math
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, ClassVar
+
+from . import checks as _checks
+from . import compare
+from .plain import from_plain, to_plain
+
+FORMAT = 1
+
+
+class SpecError(ValueError):
+    """An exercise file is missing, broken, or defines an inconsistent exercise."""
+
+
+# --------------------------------------------------------------------------- public checks
+
+
+def in_range(lo: float | None, hi: float | None, hint: str) -> dict:
+    """Public check: the number lies in [lo, hi]."""
+    return {"check": "range", "min": lo, "max": hi, "hint": hint}
+
+
+def words(lo: int, hi: int, hint: str = "") -> dict:
+    """Public check: a text answer has lo–hi words."""
+    return {"check": "words", "min": lo, "max": hi, "hint": hint}
+
+
+# --------------------------------------------------------------------------- grading results
+
+
+@dataclass
+class Score:
+    """What the hidden checks gave: a fraction of the points, and public feedback lines."""
+
+    fraction: float
+    feedback: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Partial:
+    """A common mistake that earns part of the points (grader-only).
+
+    ``test`` receives the student's answer as a Python value (a float for numbers).
+    ``feedback`` is shown to the student, so write it as a hint, not as the answer.
+    """
+
+    test: Callable[[Any], bool]
+    fraction: float
+    feedback: str
+
+
+@dataclass
+class Example:
+    """A public worked example of a function exercise, as shown in the prompt."""
+
+    args: tuple
+    expected: Any
+    label: str = "the worked example"
+
+
+@dataclass
+class Case:
+    """A hidden input for a function exercise: ``args`` or a callable returning them."""
+
+    args: tuple | Callable[[], tuple]
+    weight: float = 1.0
+    label: str = ""
+
+    def resolve(self) -> tuple:
+        args = self.args() if callable(self.args) else self.args
+        return tuple(args) if isinstance(args, (tuple, list)) else (args,)
+
+
+def _resolve(value: Any) -> Any:
+    return value() if callable(value) else value
+
+
+# --------------------------------------------------------------------------- exercises
+
+
+@dataclass(kw_only=True)
+class Exercise:
+    """Fields every exercise has. ``hint`` teaches when the answer is not right yet;
+    ``type_hint`` when the answer has the wrong type; ``checks`` adds public checks."""
+
+    id: str
+    variable: str
+    points: float
+    prompt: str
+    hint: str = ""
+    type_hint: str = ""
+    checks: list[dict] = field(default_factory=list)
+
+    kind: ClassVar[str] = ""
+    manual: ClassVar[bool] = False
+
+    # -- public side
+    def public_checks(self, salt: str) -> list[dict]:
+        return [{"check": "type", "expect": self.kind, "hint": self.type_hint}, *self.checks]
+
+    def public(self, salt: str) -> dict:
+        return {
+            "id": self.id,
+            "variable": self.variable,
+            "kind": self.kind,
+            "points": self.points,
+            "prompt": self.prompt.strip(),
+            "manual": self.manual,
+            "checks": self.public_checks(salt),
+        }
+
+    # -- grader side
+    def reference(self) -> dict:
+        """The reference answer as plain data."""
+        raise NotImplementedError
+
+    def calls(self) -> list[list[dict]]:
+        """Plain argument lists the grader calls a function answer with (none for values)."""
+        return []
+
+    def grade(self, answer: dict, results: list[dict]) -> Score:
+        """Hidden checks on a plain answer (``results``: outputs of :meth:`calls`)."""
+        raise NotImplementedError
+
+    def problems(self) -> list[str]:
+        return []
+
+
+@dataclass(kw_only=True)
+class Number(Exercise):
+    """A single number. Graded within ``max(abs, rel·|answer|)`` of the reference.
+
+    ``integer=True`` for counts (exact). The instant "correct!" of ``check()`` uses the
+    absolute tolerance ``hash_abs`` (default ``abs``) and is never looser than grading.
+    ``reveal=False`` leaves the hash out (``check()`` then only checks type and range).
+    """
+
+    answer: Any
+    integer: bool = False
+    rel: float = 1e-3
+    abs: float = 0.0
+    hash_abs: float | None = None
+    reveal: bool = True
+    partial: list[Partial] = field(default_factory=list)
+    kind: ClassVar[str] = "number"
+
+    def _ref(self) -> float:
+        return float(_resolve(self.answer))
+
+    def reference(self) -> dict:
+        v = _resolve(self.answer)
+        return to_plain(int(v) if self.integer else float(v))
+
+    def public_checks(self, salt: str) -> list[dict]:
+        out = super().public_checks(salt)
+        if self.integer:
+            out.insert(1, {"check": "integer", "hint": self.type_hint or "Expected a whole number (a count)."})
+        if self.reveal:
+            ref = self._ref()
+            if self.integer:
+                hashes = [_checks.answer_hash(salt, "", str(int(ref)))]
+                out.append({"check": "answer", "mode": "integer", "salt": salt, "hashes": hashes, "hint": self.hint})
+            else:
+                tol = self.hash_abs if self.hash_abs is not None else self.abs
+                step = tol / 2
+                hashes = [_checks.answer_hash(salt, "", b) for b in _buckets(ref, tol, step)]
+                out.append({"check": "answer", "mode": "number", "salt": salt, "step": step, "hashes": hashes, "hint": self.hint})
+        return out
+
+    def grade(self, answer: dict, results: list[dict]) -> Score:
+        v = compare.number(answer)
+        if v is None:
+            return Score(0.0)
+        tol = compare.Tolerance(rel=0.0 if self.integer else self.rel, abs=0.0 if self.integer else self.abs)
+        if tol.close(v, self._ref()):
+            return Score(1.0)
+        for p in self.partial:
+            try:
+                if p.test(v):
+                    return Score(p.fraction, [p.feedback])
+            except Exception:
+                continue
+        return Score(0.0, [self.hint] if self.hint else [])
+
+    def problems(self) -> list[str]:
+        found = []
+        if self.reveal and not self.integer and not ((self.hash_abs if self.hash_abs is not None else self.abs) > 0):
+            found.append(f"{self.id}: a non-integer Number with reveal=True needs abs (or hash_abs) > 0")
+        return found
+
+
+def _buckets(ref: float, tol: float, step: float) -> list[str]:
+    """Rounding buckets lying entirely within [ref − tol, ref + tol]."""
+    lo = math.ceil((ref - tol) / step - 1e-9)
+    hi = math.floor((ref + tol) / step + 1e-9)
+    return [str(b) for b in range(lo, hi)]
+
+
+@dataclass(kw_only=True)
+class Choice(Exercise):
+    """One of ``options`` (text; case and surrounding brackets are ignored).
+
+    ``reveal`` is False by default: with a hash of the right option, trying every option
+    with ``check()`` would give the answer away.
+    """
+
+    options: list[str]
+    answer: Any
+    reveal: bool = False
+    kind: ClassVar[str] = "choice"
+
+    def _ref(self) -> str:
+        return str(_resolve(self.answer))
+
+    def reference(self) -> dict:
+        return to_plain(self._ref())
+
+    def public_checks(self, salt: str) -> list[dict]:
+        out = super().public_checks(salt)
+        opts = ", ".join(repr(o) for o in self.options)
+        out.append({"check": "options", "options": list(self.options), "hint": f"Answer with one of {opts}."})
+        if self.reveal:
+            h = _checks.answer_hash(salt, "", compare.normalise_choice(self._ref()))
+            out.append({"check": "answer", "mode": "choice", "salt": salt, "options": list(self.options), "hashes": [h], "hint": self.hint})
+        return out
+
+    def grade(self, answer: dict, results: list[dict]) -> Score:
+        picked = compare.match_choice(answer, self.options)
+        if picked is not None and picked == self._ref():
+            return Score(1.0)
+        return Score(0.0, [self.hint] if self.hint else [])
+
+    def problems(self) -> list[str]:
+        ref = self._ref()
+        return [] if ref in self.options else [f"{self.id}: answer {ref!r} is not one of the options"]
+
+
+@dataclass(kw_only=True)
+class Table(Exercise):
+    """A pandas DataFrame: rows matched by label (any order), graded column by column.
+
+    ``columns`` are required (extra columns are ignored); ``column_weights`` weigh them
+    (equal by default); ``rows`` default to the reference's index labels.
+    """
+
+    answer: Any
+    columns: list[str]
+    rows: list[str] | None = None
+    row_name: str = "row"
+    column_weights: dict[str, float] | None = None
+    rel: float = 1e-3
+    abs: float = 1e-6
+    hash_abs: float | None = None
+    reveal: bool = True
+    column_hints: dict[str, str] = field(default_factory=dict)
+    kind: ClassVar[str] = "table"
+
+    def reference(self) -> dict:
+        frame = _resolve(self.answer)
+        return to_plain(frame[self.columns])
+
+    def _rows(self) -> list[str]:
+        return list(self.rows) if self.rows is not None else list(self.reference()["index"])
+
+    def public_checks(self, salt: str) -> list[dict]:
+        out = super().public_checks(salt)
+        rows = self._rows()
+        out.append({"check": "rows", "rows": rows, "what": self.row_name, "hint": f"Use one row per {self.row_name} ({', '.join(rows)}), with the {self.row_name} as the index."})
+        out.append({"check": "columns", "columns": list(self.columns), "rows": rows, "hint": "Name the columns " + ", ".join(self.columns) + "."})
+        out.append({"check": "finite", "rows": rows, "columns": list(self.columns), "hint": "Some cells are empty (NaN), infinite or not numbers."})
+        if self.reveal:
+            tol = self.hash_abs if self.hash_abs is not None else self.abs
+            step = tol / 2
+            ref = compare.table(self.reference())
+            cells = {}
+            for r in rows:
+                for c in self.columns:
+                    key = f"{r}\x1f{c}"
+                    cells[key] = [_checks.answer_hash(salt, key, b) for b in _buckets(float(ref.cell[(r, c)]), tol, step)]
+            out.append({"check": "answer", "mode": "table", "salt": salt, "step": step, "columns": list(self.columns), "cells": cells, "hint": self.hint})
+        return out
+
+    def grade(self, answer: dict, results: list[dict]) -> Score:
+        ref = compare.table(self.reference())
+        act = compare.table(answer, rows=ref.rows)
+        if act is None:
+            return Score(0.0)
+        tol = compare.Tolerance(self.rel, self.abs)
+        weights = self.column_weights or {c: 1.0 for c in self.columns}
+        got, feedback = 0.0, []
+        for c in self.columns:
+            if compare.column_matches(act, ref, c, tol):
+                got += weights[c]
+            elif c in self.column_hints:
+                feedback.append(self.column_hints[c])
+        total = sum(weights.values())
+        if got < total and not feedback and self.hint:
+            feedback.append(self.hint)
+        return Score(got / total, feedback)
+
+    def problems(self) -> list[str]:
+        found = []
+        if self.column_weights and set(self.column_weights) != set(self.columns):
+            found.append(f"{self.id}: column_weights must name exactly the columns")
+        if self.reveal and not ((self.hash_abs if self.hash_abs is not None else self.abs) > 0):
+            found.append(f"{self.id}: a Table with reveal=True needs abs (or hash_abs) > 0")
+        return found
+
+
+@dataclass(kw_only=True)
+class Function(Exercise):
+    """A function the student writes; the grader calls it on hidden inputs in the kernel
+    and compares its outputs, as plain data, with the reference function's outside it.
+
+    ``examples`` are public worked examples (shown in the prompt; ``check()`` runs them);
+    ``cases`` are hidden inputs with weights; ``hidden_hint`` is public advice shown when a
+    hidden case fails. A function that is not defined in the notebook (e.g. imported from
+    ``clusterkit``) earns nothing.
+    """
+
+    reference_function: Callable[..., Any]
+    examples: list[Example] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    example_weight: float = 1.0
+    rel: float = 1e-4
+    abs: float = 1e-6
+    hidden_hint: str = ""
+    kind: ClassVar[str] = "function"
+
+    def reference(self) -> dict:
+        return {"type": "function", "name": self.variable, "module": "__main__", "stub": False}
+
+    def public_checks(self, salt: str) -> list[dict]:
+        out = super().public_checks(salt)
+        for ex in self.examples:
+            out.append({
+                "check": "example",
+                "args": [to_plain(a) for a in ex.args],
+                "expected": to_plain(ex.expected),
+                "label": ex.label,
+                "rel": self.rel,
+                "abs": self.abs,
+                "hint": self.hint,
+            })
+        return out
+
+    def public(self, salt: str) -> dict:
+        out = super().public(salt)
+        out["hidden_hint"] = self.hidden_hint
+        return out
+
+    def calls(self) -> list[list[dict]]:
+        return [[to_plain(a) for a in ex.args] for ex in self.examples] + [
+            [to_plain(a) for a in case.resolve()] for case in self.cases
+        ]
+
+    def expected_outputs(self) -> list[dict]:
+        """The reference function's outputs on :meth:`calls`, as plain data."""
+        out = []
+        for args in self.calls():
+            out.append(to_plain(self.reference_function(*[from_plain(a) for a in args])))
+        return out
+
+    def weights(self) -> list[float]:
+        return [self.example_weight] * len(self.examples) + [c.weight for c in self.cases]
+
+    def grade(self, answer: dict, results: list[dict], expected: list[dict] | None = None) -> Score:
+        if answer.get("module") not in ("__main__", None, ""):
+            return Score(0.0, ["Write the function yourself in the notebook: a function imported from a package earns no points."])
+        expected = expected if expected is not None else self.expected_outputs()
+        tol = compare.Tolerance(self.rel, self.abs)
+        weights = self.weights()
+        got, failed_hidden, errors = 0.0, 0, set()
+        for i, (w, exp) in enumerate(zip(weights, expected)):
+            res = results[i] if i < len(results) else {"error": "not run"}
+            ok = "value" in res and compare.same_value(res["value"], exp, tol)[0]
+            if ok:
+                got += w
+            elif i >= len(self.examples):
+                failed_hidden += 1
+                if res.get("error"):
+                    errors.add(res["error"].split(":")[0])
+        feedback = []
+        n_hidden = len(self.cases)
+        if n_hidden:
+            feedback.append(f"Hidden tests: {n_hidden - failed_hidden} of {n_hidden} passed.")
+        if errors:
+            feedback.append("On some hidden inputs your function raised " + ", ".join(sorted(errors)) + ".")
+        if failed_hidden and self.hidden_hint:
+            feedback.append(self.hidden_hint)
+        return Score(got / sum(weights) if weights else 0.0, feedback)
+
+    def problems(self) -> list[str]:
+        found = []
+        if not self.cases:
+            found.append(f"{self.id}: a Function needs hidden cases")
+        tol = compare.Tolerance(self.rel, self.abs)
+        for ex in self.examples:
+            try:
+                got = to_plain(self.reference_function(*[from_plain(to_plain(a)) for a in ex.args]))
+            except Exception as exc:  # noqa: BLE001
+                found.append(f"{self.id}: the reference function fails on {ex.label}: {exc}")
+                continue
+            ok, why = compare.same_value(got, to_plain(ex.expected), tol)
+            if not ok:
+                found.append(f"{self.id}: {ex.label}'s expected output disagrees with the reference ({why})")
+        return found
+
+
+@dataclass(kw_only=True)
+class Text(Exercise):
+    """A short written answer, graded by hand with ``rubric`` (never shown to students)."""
+
+    rubric: str
+    model_answer: str = ""
+    min_words: int = 10
+    max_words: int = 200
+    kind: ClassVar[str] = "text"
+    manual: ClassVar[bool] = True
+
+    def public_checks(self, salt: str) -> list[dict]:
+        return [*super().public_checks(salt), words(self.min_words, self.max_words)]
+
+    def reference(self) -> dict:
+        return to_plain(self.model_answer)
+
+    def grade(self, answer: dict, results: list[dict]) -> Score:
+        return Score(0.0, [f"Graded by your instructor ({self.points:g} points)."])
+
+    def problems(self) -> list[str]:
+        found = [] if self.rubric.strip() else [f"{self.id}: a Text exercise needs a rubric"]
+        if not self.model_answer.strip():
+            found.append(f"{self.id}: a Text exercise needs a model answer (for graders; never shown to students)")
+        return found
+
+
+# --------------------------------------------------------------------------- chapters
+
+
+@dataclass
+class Chapter:
+    """A chapter's exercises. ``salt`` makes its answer hashes its own."""
+
+    number: int
+    title: str
+    salt: str
+    exercises: list[Exercise]
+    notebook: str = ""
+
+    def exercise(self, ex_id: str) -> Exercise:
+        for ex in self.exercises:
+            if ex.id == ex_id:
+                return ex
+        raise KeyError(ex_id)
+
+    @property
+    def max_points(self) -> float:
+        return sum(ex.points for ex in self.exercises)
+
+    def public(self) -> dict:
+        """The public spec: ids, kinds, points, prompts, public checks and hints only."""
+        return {
+            "format": FORMAT,
+            "chapter": self.number,
+            "title": self.title,
+            "notebook": self.notebook,
+            "exercises": [ex.public(f"{self.salt}:{ex.id}") for ex in self.exercises],
+        }
+
+    def problems(self) -> list[str]:
+        """Everything inconsistent in the definitions (empty when all is well)."""
+        found: list[str] = []
+        ids, variables = set(), set()
+        for ex in self.exercises:
+            if not re.fullmatch(rf"{self.number}\.\d+[a-z]?", ex.id):
+                found.append(f"{ex.id}: ids of chapter {self.number} look like '{self.number}.1'")
+            if ex.id in ids:
+                found.append(f"{ex.id}: duplicate id")
+            if ex.variable in variables:
+                found.append(f"{ex.id}: variable {ex.variable} used twice")
+            if not ex.variable.isidentifier() or keyword.iskeyword(ex.variable):
+                found.append(f"{ex.id}: {ex.variable!r} is not a Python variable name")
+            if not ex.points > 0:
+                found.append(f"{ex.id}: points must be positive")
+            ids.add(ex.id)
+            variables.add(ex.variable)
+            found.extend(ex.problems())
+        return found
+
+
+def load_chapter(path: Path | str) -> Chapter:
+    """Import an exercise file and return its ``CHAPTER``."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpecError(f"no exercise file at {path}")
+    name = f"clusterkit_exercises_{re.sub(r'[^0-9A-Za-z_]', '_', path.stem)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SpecError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    old = sys.dont_write_bytecode
+    sys.dont_write_bytecode = True  # leave no compiled copy of the key anywhere
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:  # noqa: BLE001
+        raise SpecError(f"{path.name} failed to load: {type(exc).__name__}: {exc}") from exc
+    finally:
+        sys.dont_write_bytecode = old
+    chapter = getattr(module, "CHAPTER", None)
+    if not isinstance(chapter, Chapter):
+        raise SpecError(f"{path.name} must define CHAPTER = Chapter(...)")
+    return chapter
+
+
+def chapter_files(key_dir: Path | str) -> dict[int, Path]:
+    """Exercise files in a key folder, by chapter number (``NN_name.py``)."""
+    found = {}
+    for p in sorted(Path(key_dir).glob("[0-9][0-9]_*.py")):
+        found[int(p.name[:2])] = p
+    return found
+
+
+def find_chapter(key_dir: Path | str, number: int) -> Path:
+    files = chapter_files(key_dir)
+    if number not in files:
+        have = ", ".join(str(n) for n in files) or "none"
+        raise SpecError(f"no exercise file for chapter {number} in {key_dir} (chapters found: {have})")
+    return files[number]
+
+
+def default_key_dir() -> Path | None:
+    """``exercises/`` beside the package (a source checkout), else in the current folder."""
+    here = Path(__file__).resolve().parents[2] / "exercises"
+    for cand in (here, Path.cwd() / "exercises"):
+        if cand.is_dir() and chapter_files(cand):
+            return cand
+    return None
+
+
+def public_path(number: int) -> Path:
+    return Path(__file__).with_name("public") / f"{number:02d}.json"

@@ -1,0 +1,204 @@
+"""The student side: ``check("<id>", answer)`` and ``check_all()`` in a chapter's notebook.
+
+    from clusterkit import check
+    n_zhejiang = ...   # your answer
+    check("0.1", n_zhejiang)
+
+Only the chapter's *public* spec is read (``clusterkit/grading/public/NN.json``, shipped in
+the package, so this works offline in Binder, Colab or locally): ids, kinds, points,
+prompts, public checks and hints. Reference answers and hidden checks are never loaded.
+``check`` prints a verdict and a hint and never raises; ``...`` means "not attempted".
+Under the grader (``CLUSTERKIT_GRADING=1``) both functions do nothing: answers are read
+from the notebook's variables after it has run.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from importlib import resources
+from typing import Any
+
+from .checks import Verdict, evaluate
+from .plain import from_plain, to_plain
+
+_last_chapter: int | None = None
+
+
+class UnknownExercise(KeyError):
+    pass
+
+
+@functools.lru_cache(maxsize=None)
+def public_spec(chapter: int) -> dict:
+    """A chapter's public spec (raises UnknownExercise when there is none)."""
+    path = resources.files("clusterkit.grading") / "public" / f"{chapter:02d}.json"
+    if not path.is_file():
+        raise UnknownExercise(f"no exercises for chapter {chapter}")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _chapter_of(ex_id: str) -> int:
+    head = ex_id.split(".", 1)[0]
+    if not head.isdigit():
+        raise UnknownExercise(f"exercise ids look like '0.1' (chapter.number), not {ex_id!r}")
+    return int(head)
+
+
+def _exercise(ex_id: str) -> dict:
+    spec = public_spec(_chapter_of(ex_id))
+    for ex in spec["exercises"]:
+        if ex["id"] == ex_id:
+            return ex
+    known = ", ".join(e["id"] for e in spec["exercises"])
+    raise UnknownExercise(f"there is no exercise {ex_id!r} (this chapter has {known})")
+
+
+def _grading() -> bool:
+    return os.environ.get("CLUSTERKIT_GRADING") == "1"
+
+
+def _caller(fn: Any):
+    """Run a student's function on plain arguments, for worked-example checks."""
+
+    def call(args: list) -> dict:
+        try:
+            return {"value": to_plain(fn(*[from_plain(a) for a in args]))}
+        except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
+            msg = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
+            return {"error": f"{type(exc).__name__}" + (f": {msg}" if msg else "")}
+
+    return call
+
+
+def evaluate_answer(ex_id: str, value: Any) -> Verdict:
+    """The public verdict on ``value`` for exercise ``ex_id`` (no printing)."""
+    ex = _exercise(ex_id)
+    plain = to_plain(value)
+    call = _caller(value) if ex["kind"] == "function" and callable(value) else None
+    return evaluate(ex, plain, call)
+
+
+def _pts(points: float) -> str:
+    return f"{points:g} point" + ("" if points == 1 else "s")
+
+
+def _format(ex: dict, verdict: Verdict) -> str:
+    head = f"[{ex['id']}]"
+    pts = _pts(ex["points"])
+    if verdict.state == "not-attempted":
+        return f"{head} not attempted yet — {verdict.hint}"
+    if verdict.state == "missing":
+        return f"{head} {verdict.hint}"
+    lines: list[str] = []
+    if verdict.state == "correct":
+        lines.append(f"{head} ✔ Correct! ({pts} when graded)")
+    elif verdict.state == "manual":
+        n = next((m for ok, m in verdict.messages if m.endswith("words")), "")
+        lines.append(f"{head} ✔ Your answer ({n}) will be graded by your instructor ({pts}).")
+    elif verdict.state == "passed":
+        done = "; ".join(m for ok, m in verdict.messages if ok)
+        later = "hidden tests will call it on other inputs" if ex["kind"] == "function" else "it is marked"
+        lines.append(f"{head} ✔ Passes the public checks" + (f" ({done})" if done else "") + f"; {later} when graded ({pts}).")
+    else:
+        failed = [m for ok, m in verdict.messages if not ok]
+        if verdict.state == "wrong-type":
+            lines.append(f"{head} ✘ {failed[0] if failed else 'Wrong type of answer.'}")
+        elif any(m.endswith(("matches", "does not match yet")) for _, m in verdict.messages):
+            lines.append(f"{head} ✘ Not everything matches yet:")
+            for ok, m in verdict.messages:
+                if m.endswith(("matches", "does not match yet")):
+                    lines.append(f"      {'✔' if ok else '✘'} {m}")
+        else:
+            lines.append(f"{head} ✘ {failed[0] if failed else 'Not the expected answer yet.'}")
+    shown = " ".join(lines)
+    if verdict.hint and verdict.state in ("wrong-type", "failed") and verdict.hint.rstrip(".") not in shown:
+        lines.append(f"      Hint: {verdict.hint}")
+    return "\n".join(lines)
+
+
+def check(ex_id: Any, value: Any = Ellipsis) -> None:
+    """Check an answer against the exercise's public checks and print a verdict with a hint."""
+    global _last_chapter
+    if _grading():
+        return
+    try:
+        if not isinstance(ex_id, str):
+            print("check() takes the exercise id first, as text, then your answer: e.g. check(\"0.1\", n_zhejiang)")
+            return
+        ex = _exercise(ex_id.strip())
+        _last_chapter = _chapter_of(ex["id"])
+        print(_format(ex, evaluate_answer(ex["id"], value)))
+    except UnknownExercise as exc:
+        print(f"check: {exc.args[0]}")
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a student
+        print(f"[{ex_id}] could not check this answer ({type(exc).__name__}: {exc}). Is it a plain value, table or function?")
+
+
+def _guess_chapter(namespace: dict) -> int | None:
+    best, best_n = None, 0
+    root = resources.files("clusterkit.grading") / "public"
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if not entry.name.endswith(".json") or not entry.name[:2].isdigit():
+            continue
+        spec = public_spec(int(entry.name[:2]))
+        n = sum(1 for ex in spec["exercises"] if ex["variable"] in namespace)
+        if n > best_n:
+            best, best_n = spec["chapter"], n
+    return best
+
+
+def progress(chapter: int, namespace: dict) -> list[tuple[dict, Verdict]]:
+    """Every exercise of a chapter with the public verdict on its variable in ``namespace``."""
+    out = []
+    for ex in public_spec(chapter)["exercises"]:
+        if ex["variable"] not in namespace:
+            out.append((ex, Verdict("missing", [], f"no variable {ex['variable']} yet")))
+            continue
+        try:
+            out.append((ex, evaluate_answer(ex["id"], namespace[ex["variable"]])))
+        except Exception as exc:  # noqa: BLE001
+            out.append((ex, Verdict("failed", [(False, str(exc))], None)))
+    return out
+
+
+def check_all(chapter: int | None = None) -> None:
+    """Print a summary of the chapter's exercises: which pass the public checks, points available."""
+    if _grading():
+        return
+    try:
+        namespace = sys._getframe(1).f_globals
+        if chapter is None:
+            chapter = _last_chapter if _last_chapter is not None else _guess_chapter(namespace)
+        if chapter is None:
+            print("check_all: no exercises found here; call check_all(0) with the chapter number.")
+            return
+        spec = public_spec(int(chapter))
+        rows = progress(int(chapter), namespace)
+        print(f"Chapter {spec['chapter']} — {spec['title']}: your progress")
+        label = {
+            "correct": "✔ correct",
+            "passed": "✔ passes the public checks",
+            "manual": "✔ written (graded by your instructor)",
+            "not-attempted": "· not attempted",
+            "missing": "· not answered yet",
+            "wrong-type": "✘ wrong type",
+            "failed": "✘ not right yet",
+        }
+        width = max(len(ex["variable"]) for ex, _ in rows)
+        for ex, v in rows:
+            print(f"  {ex['id']:<5} {ex['variable']:<{width}}  {_pts(ex['points']):<9} {label.get(v.state, v.state)}")
+        ok = sum(1 for _, v in rows if v.ok)
+        correct = sum(1 for _, v in rows if v.state == "correct")
+        todo = len(rows) - ok
+        total = sum(ex["points"] for ex, _ in rows)
+        manual = sum(ex["points"] for ex, _ in rows if ex.get("manual"))
+        print(
+            f"{ok} of {len(rows)} exercises pass the public checks ({correct} confirmed correct); {todo} to go. "
+            f"Points available: {total:g} ({total - manual:g} auto-graded, {manual:g} graded by your instructor)."
+        )
+    except UnknownExercise as exc:
+        print(f"check_all: {exc.args[0]}")
+    except Exception as exc:  # noqa: BLE001
+        print(f"check_all: could not summarise ({type(exc).__name__}: {exc})")

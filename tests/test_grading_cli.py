@@ -1,0 +1,87 @@
+"""The instructor's command line: help, clear errors for bad input, the exercises commands."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "clusterkit", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_help_lists_the_commands_and_options():
+    top = cli("--help")
+    assert top.returncode == 0
+    for cmd in ("grade", "exercises", "bench"):
+        assert cmd in top.stdout
+    grade = cli("grade", "--help")
+    assert grade.returncode == 0
+    for opt in ("--chapter", "--out", "--jobs", "--key", "--cell-timeout", "--run-timeout", "--memory"):
+        assert opt in grade.stdout
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["grade", "no/such/folder", "--chapter", "0", "--out", "OUT"], "does not exist"),
+        (["grade", "pyproject.toml", "--chapter", "0", "--out", "OUT"], "neither a folder, a zip file nor a notebook"),
+        (["grade", "tests", "--chapter", "42", "--out", "OUT"], "no exercise file for chapter 42"),
+        (["grade", "tests", "--chapter", "0", "--out", "OUT", "--key", "no/such/key"], "is not a folder"),
+        (["grade", "datasets", "--chapter", "0", "--out", "OUT"], "no notebooks (.ipynb) found"),
+    ],
+)
+def test_bad_input_gives_one_clear_line(tmp_path, args, message):
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    proc = cli(*args)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_exercises_check_passes_and_catches_a_stale_public_spec(tmp_path):
+    ok = cli("exercises", "check")
+    assert ok.returncode == 0, ok.stderr
+    assert "chapter 0 (00_clusters.py): 7 exercises, ok" in ok.stdout
+    key = tmp_path / "key"
+    shutil.copytree(REPO / "exercises", key, ignore=shutil.ignore_patterns("__pycache__", "README.md"))
+    src = (key / "00_clusters.py").read_text(encoding="utf-8")
+    (key / "00_clusters.py").write_text(src.replace('"Region A", "Region B"', '"Region B", "Region A"'), encoding="utf-8")
+    stale = cli("exercises", "check", "--key", str(key))
+    assert stale.returncode == 1 and "00.json is missing or out of date" in stale.stderr
+    # a reference answer that breaks its own public check (the HHI on the 0-1 scale)
+    (key / "00_clusters.py").write_text(src.replace("answer=hhi_electronics,", "answer=lambda: hhi_electronics() / 1e4,"), encoding="utf-8")
+    wrong = cli("exercises", "check", "--key", str(key))
+    assert wrong.returncode == 1 and "0.4: the reference answer's public verdict is 'failed'" in wrong.stderr
+
+
+def test_exercises_build_writes_where_asked(tmp_path):
+    from clusterkit.grading.authoring import build
+
+    written = build(REPO / "exercises", tmp_path)
+    assert (tmp_path / "00.json") in written
+    assert (tmp_path / "00.json").read_text(encoding="utf-8") == (REPO / "clusterkit" / "grading" / "public" / "00.json").read_text(encoding="utf-8")
+
+
+def _notebook(*sources: str) -> str:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    return nbformat.writes(new_notebook(cells=[new_code_cell(s) for s in sources]))
+
+
+@pytest.mark.slow
+def test_whole_run_limit_stops_the_cells_but_still_reads_the_answers(tmp_path):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "slow.ipynb").write_text(_notebook("n_zhejiang = 6", *["import time\ntime.sleep(2.5)"] * 8, "reading = 'c'"))
+    proc = cli("grade", str(subs), "--chapter", "0", "--out", str(tmp_path / "out"), "-q", "--run-timeout", "10", "--cell-timeout", "4")
+    assert proc.returncode == 0, proc.stderr
+    row = (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1]
+    assert row.startswith("slow,1,0,0,0,0,0,0,1,15,")  # read after the limit; the last cell never ran
+    assert "were not run" in row and "whole-run time limit reached" in row
