@@ -34,10 +34,13 @@ def timeline(
     group: str | None = None,
     group_title: str = "",
     wrap: int = 60,
+    close_days: int = 300,
 ) -> go.Figure:
     """A dated timeline: one marker per event, one row per group, hover text wrapped.
 
-    Dates keep the precision of the source; the hover says which precision that was.
+    Events of one row that fall within ``close_days`` of each other are staggered up and
+    down so that every marker can be reached with the mouse. Dates keep the precision of the
+    source (the hover shows the date as the source gives it).
     """
     df = events.copy()
     df["_t"] = to_timestamp(df[date])
@@ -46,24 +49,30 @@ def timeline(
     fig = go.Figure()
     for k, g in enumerate(groups):
         part = df[df[group] == g] if group else df
+        offsets, last, step = [], None, 0
+        for t in part["_t"]:
+            step = step + 1 if last is not None and (t - last).days < close_days else 0
+            offsets.append([0.0, 0.22, -0.22, 0.11, -0.11][step % 5])
+            last = t
         hover = [
             f"<b>{d}</b><br>" + "<br>".join(textwrap.wrap(str(text), wrap))
             for d, text in zip(part[date], part[label])
         ]
         fig.add_trace(
             go.Scatter(
-                x=part["_t"], y=[str(g)] * len(part), mode="markers", name=str(g),
+                x=part["_t"], y=[k + o for o in offsets], mode="markers", name=str(g),
                 marker=dict(size=13, color=PALETTE[k % len(PALETTE)], symbol="diamond",
                             line=dict(color="white", width=1)),
                 hovertext=hover, hoverinfo="text",
             )
         )
-    fig.update_layout(title=title, showlegend=False, height=120 + 55 * len(groups), margin=dict(l=20))
+    fig.update_layout(title=title, showlegend=False, height=140 + 55 * len(groups), margin=dict(l=20))
     fig.update_xaxes(title_text="Date (year)", type="date", showgrid=True)
     if group:
-        fig.update_yaxes(title_text=group_title or group, automargin=True)
+        fig.update_yaxes(title_text=group_title or group, automargin=True, tickvals=list(range(len(groups))),
+                         ticktext=[str(g) for g in groups], range=[-0.6, len(groups) - 0.4], zeroline=False)
     else:
-        fig.update_yaxes(visible=False)
+        fig.update_yaxes(visible=False, range=[-0.6, 0.6])
     return fig
 
 

@@ -1,6 +1,7 @@
 """Figure builders for Chapter 3 (innovation-factor-led clusters; a research institute as the seed).
 
-* :func:`counts_by_source` — what each source counts about the institute (a dot plot, log scale);
+* :func:`counts_by_source` — what each source counts about the institute, and for which year (a dot plot, log scale);
+* :func:`case_timeline` — the case timeline with a short label by each event;
 * :func:`pipeline_fates` — what becomes of a batch of research projects (a Sankey diagram);
 * :func:`firm_paths` — established firms over time for several pipelines (lines).
 
@@ -12,9 +13,11 @@ from __future__ import annotations
 import textwrap
 from typing import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import figures
 from .style import COLORS, PALETTE
 
 #: Short names of the sources of ``03_tsinghua_yrd_figures`` (keys of its datasheet).
@@ -26,51 +29,106 @@ SOURCE_LABELS: dict[str, str] = {
     "tsinghuazj_first": "institute's website",
     "tsinghuazj_decade": "institute's website",
 }
-QUALIFIER_SYMBOLS: dict[str, str] = {
-    "exact": "circle",
-    "about": "diamond",
-    "more_than": "triangle-right",
-    "approaching": "triangle-left",
+#: Marker shape, legend text and prefix of the value label for each ``qualifier``.
+QUALIFIERS: dict[str, tuple[str, str, str]] = {
+    "exact": ("circle", "exact (●)", ""),
+    "about": ("diamond", "about (◆)", "≈ "),
+    "more_than": ("triangle-right", "more than (▶)", "> "),
+    "approaching": ("triangle-left", "nearly (◀)", "< "),
 }
 
 
-def counts_by_source(rows: pd.DataFrame, *, title: str, wrap: int = 38) -> go.Figure:
-    """One marker per count: the metric on the y axis, the value on a log x axis, the colour
-    for the source that gives it, the shape for how it is stated (▶ = "more than").
+def counts_by_source(rows: pd.DataFrame, *, title: str, wrap: int = 40) -> go.Figure:
+    """One marker per count: what is counted, and in which year, on the y axis; the value on a
+    log x axis (also written beside the marker); the colour for the source that gives it (first
+    legend); the shape for how the source states it, e.g. ▶ = "more than" (second legend).
 
     ``rows`` needs the columns ``metric``, ``value``, ``qualifier``, ``source`` and ``year``
     of ``03_tsinghua_yrd_figures`` (usually its rows with unit ``count``).
     """
     df = rows.copy()
     df["who"] = df["source"].map(SOURCE_LABELS).fillna(df["source"])
-    df["label"] = ["<br>".join(textwrap.wrap(str(m), wrap)) for m in df["metric"]]
-    order = list(df.sort_values("value")["label"].drop_duplicates())
+    df["when"] = [f"{int(y)}" if pd.notna(y) else "year not stated" for y in df["year"]]
+    df["label"] = ["<br>".join(textwrap.wrap(str(m), wrap)) + f" <b>({w})</b>" for m, w in zip(df["metric"], df["when"])]
+    # rows grouped by year (earliest at the top, undated last), smallest value first within a year
+    df["_y"] = df["year"].fillna(9999)
+    order = list(df.sort_values(["_y", "value"], ascending=[False, False])["label"].drop_duplicates())
+    # the value beside each marker: left of the smaller one when two share a row, right otherwise
+    df["_rank"] = df.groupby("label")["value"].rank(method="first")
+    df["_n"] = df.groupby("label")["value"].transform("size")
+    df["_pos"] = ["middle left" if n > 1 and r == 1 else "middle right" for r, n in zip(df["_rank"], df["_n"])]
     fig = go.Figure()
     for k, (who, part) in enumerate(df.groupby("who", sort=False)):
+        colour = PALETTE[k % len(PALETTE)]
         hover = [
-            f"<b>{m}</b><br>{q.replace('_', ' ')} {v:,.0f}"
-            + (f" (year {int(y)})" if pd.notna(y) else " (year not stated)")
+            f"<b>{m}</b><br>{QUALIFIERS.get(q, ('', q, ''))[1].split(' (')[0]} {v:,.0f}"
+            + (f" (year {w})" if w[0].isdigit() else " (year not stated)")
             + f"<br>source: {who}"
-            for m, q, v, y in zip(part["metric"], part["qualifier"], part["value"], part["year"])
+            for m, q, v, w in zip(part["metric"], part["qualifier"], part["value"], part["when"])
         ]
         fig.add_trace(go.Scatter(
-            x=part["value"], y=part["label"], mode="markers", name=who,
-            marker=dict(size=15, color=PALETTE[k % len(PALETTE)],
-                        symbol=[QUALIFIER_SYMBOLS.get(q, "circle") for q in part["qualifier"]],
+            x=part["value"], y=part["label"], mode="markers+text", legendgroup=who, showlegend=False,
+            marker=dict(size=15, color=colour, symbol=[QUALIFIERS.get(q, ("circle",))[0] for q in part["qualifier"]],
                         line=dict(color="white", width=1)),
-            hovertext=hover, hoverinfo="text",
+            text=[QUALIFIERS.get(q, ("", "", ""))[2] + f"{v:,.0f}" for q, v in zip(part["qualifier"], part["value"])],
+            textposition=list(part["_pos"]), textfont=dict(size=12, color=colour),
+            hovertext=hover, hoverinfo="text", name=who, cliponaxis=False,
         ))
+        # legend entry for the colour only (a square, a shape no count uses)
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=who, legendgroup=who,
+                                 marker=dict(size=12, color=colour, symbol="square"), hoverinfo="skip"))
+    for q in [q for q in QUALIFIERS if q in set(df["qualifier"])]:
+        symbol, text, _ = QUALIFIERS[q]
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=text, legend="legend2",
+                                 marker=dict(size=12, color=COLORS["muted"], symbol=symbol), hoverinfo="skip"))
     ticks = [t for t in (1, 3, 10, 30, 100, 300, 1000, 3000, 10000)
              if df["value"].min() / 2 <= t <= df["value"].max() * 2]
-    fig.update_xaxes(type="log", title_text="count (log scale; ▶ = 'more than', ● = exact)",
+    lo, hi = np.log10(df["value"].min()) - 0.35, np.log10(df["value"].max()) + 0.45
+    fig.update_xaxes(type="log", title_text="count (log scale)", range=[lo, hi],
                      showgrid=True, tickvals=ticks, ticktext=[f"{t:,}" for t in ticks], tickangle=0)
-    fig.update_yaxes(title_text="what is counted", categoryorder="array", categoryarray=order,
+    fig.update_yaxes(title_text="what is counted (year)", categoryorder="array", categoryarray=order,
                      automargin=True)
+    # a dotted line between the years, so that counts of different years are not read as one series
+    years = [df.loc[df["label"] == lab, "_y"].iloc[0] for lab in order]
+    for j in range(1, len(order)):
+        if years[j] != years[j - 1]:
+            fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=j - 0.5, y1=j - 0.5,
+                          line=dict(color=COLORS["muted"], width=1, dash="dot"))
     fig.update_layout(
-        title=dict(text=title, xref="container", x=0.01), height=170 + 52 * len(order),
-        legend=dict(orientation="h", x=0, y=-0.18, yanchor="top", title_text="source: "),
-        margin=dict(l=20, b=130),
+        title=dict(text=title, xref="container", x=0.01), height=250 + 56 * len(order),
+        legend=dict(orientation="h", x=0, y=-0.1, yanchor="top", title_text="Colour = source:",
+                    font=dict(size=12)),
+        legend2=dict(orientation="h", x=0, y=1, yanchor="bottom", title_text="Shape = how it is stated:",
+                     font=dict(size=12)),
+        margin=dict(l=20, r=20, t=100, b=150),
     )
+    return fig
+
+
+def case_timeline(events: pd.DataFrame, *, title: str, short: str = "short", date: str = "date",
+                  group: str | None = None, group_title: str = "", dated: bool = True) -> go.Figure:
+    """The case timeline of :func:`clusterkit.figures.timeline` (full event text on hover) with a
+    short label (column ``short``, followed by the date if ``dated``) written by each marker,
+    alternately below and above it so that close events (a few months apart) do not hide each
+    other; rows alternate the other way round, so that the labels of neighbouring rows do not
+    meet between them."""
+    fig = figures.timeline(events, title=title, date=date, label="event", group=group, group_title=group_title)
+    df = events.assign(_t=figures.to_timestamp(events[date])).sort_values("_t")
+    start, end = df["_t"].min(), df["_t"].max()
+    span = end - start
+    for k, trace in enumerate(fig.data):
+        part = df[df[group].astype(str) == trace.name] if group else df
+        sides = ("bottom", "top") if k % 2 == 0 else ("top", "bottom")
+        # labels near either end of the axis are aligned inwards, so that none runs off the figure
+        align = ["right" if t < start + 0.15 * span else "left" if t > end - 0.15 * span else "center"
+                 for t in part["_t"]]
+        text = [f"{s}<br>{d}" for s, d in zip(part[short], part[date])] if dated else list(part[short])
+        trace.update(mode="markers+text", text=text, textfont=dict(size=12), marker_size=11,
+                     textposition=[f"{sides[j % 2]} {a}" for j, a in enumerate(align)], cliponaxis=False)
+    pad = pd.DateOffset(months=10)
+    fig.update_xaxes(range=[start - pad, end + pad], dtick="M48", tickformat="%Y")
+    fig.update_yaxes(range=[-0.7, len(fig.data) - 0.3])
+    fig.update_layout(height=170 + 80 * len(fig.data), title=dict(xref="container", x=0.01))
     return fig
 
 

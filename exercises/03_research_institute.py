@@ -36,10 +36,13 @@ def article_vs_source() -> pd.DataFrame:
     return table
 
 
-def faster_prototypes() -> float:
-    """Established firms in year 20 with a one-year prototype stage, other parameters at the defaults."""
+def faster_prototypes(feedback: bool = False) -> float:
+    """Established firms in year 20 with a one-year prototype stage, no talent feedback (the model of
+    the chapter's §5), other parameters at the defaults. ``feedback=True`` keeps the default feedback
+    (a common mistake, for partial credit)."""
     params = incubation.load_parameters()
-    return float(incubation.pipeline_from_parameters(params, prototype_years=1).firms[-1])
+    override = {} if feedback else {"talent_feedback": 0}
+    return float(incubation.pipeline_from_parameters(params, prototype_years=1, **override).firms[-1])
 
 
 def open_pipeline_firms(intake, rates, lags, exit_rate, years):
@@ -86,10 +89,13 @@ CHAPTER = Chapter(
             variable="article_vs_source",
             points=2,
             prompt=(
-                "Load `03_tsinghua_yrd_figures` with `include_low=True`. Keep the rows for 2023 whose unit is "
-                "'count'. Build a DataFrame indexed by `metric` with columns `article` and `source` (the value "
-                "each kind of claim gives, from the `claim_of` column), keep only metrics that both give, and add "
-                "a column `difference` = article − source."
+                "Start from `figures_all` = `03_tsinghua_yrd_figures` loaded with `include_low=True` (the "
+                "low-confidence rows included). Keep the rows for 2023 whose `unit` is 'count'. Build a DataFrame "
+                "`article_vs_source` with one row per metric (the index holds the `metric` text exactly as in the "
+                "data) and columns named exactly `article` and `source`: the `value` each kind of claim (the "
+                "`claim_of` column) gives. Keep only the metrics that both give, and add a column `difference` = "
+                "article − source. Take `value` as it is and ignore the `qualifier` column ('more than 50' counts "
+                "as 50)."
             ),
             answer=article_vs_source,
             columns=["article", "source", "difference"],
@@ -112,18 +118,25 @@ CHAPTER = Chapter(
             variable="faster_prototypes",
             points=2,
             prompt=(
-                "Run the incubation pipeline with the illustrative defaults (`03_pipeline_illustrative`, talent "
-                "feedback included, 20 years) but with a prototype stage of 1 year instead of 2 "
-                "(`prototype_years=1`). How many established firms are there at the end of year 20?"
+                "Run the incubation pipeline of the chapter's §5 — the illustrative defaults "
+                "(`03_pipeline_illustrative`), no talent feedback, 20 years — with a prototype stage of 1 year "
+                "instead of 2: `incubation.pipeline_from_parameters(params, talent_feedback=0, prototype_years=1)`. "
+                "How many established firms are there at the end of year 20? Give the number unrounded (or with at "
+                "least two decimals)."
             ),
             answer=faster_prototypes,
             rel=1e-3,
             abs=0.05,
             checks=[in_range(0, 200, "Established firms after 20 years: a number between 0 and a few dozen here.")],
+            partial=[
+                Partial(lambda v: abs(v - faster_prototypes(feedback=True)) < 0.05, 0.5,
+                        "You left the talent feedback on: this exercise runs the model without it (talent_feedback=0)."),
+            ],
             type_hint="Give one number: the last value of the result's `firms` array (e.g. `float(result.firms[-1])`).",
             hint=(
-                "Not yet: use `incubation.pipeline_from_parameters(params, prototype_years=1)` with "
-                "`params = incubation.load_parameters()`, and take the value for the last year of `.firms`."
+                "Not yet: use `incubation.pipeline_from_parameters(params, talent_feedback=0, prototype_years=1)` "
+                "with `params = incubation.load_parameters()`, and take the value for the last year of `.firms`, "
+                "unrounded."
             ),
         ),
         Function(
@@ -134,7 +147,8 @@ CHAPTER = Chapter(
                 "Write `open_pipeline_firms(intake, rates, lags, exit_rate, years)` for a pipeline with no talent "
                 "feedback. Every year from year 1 on, `intake` projects start. A cohort started in year s yields "
                 "intake × c1 × c2 × c3 established firms in year s + L1 + L2 + L3, where `rates` = (c1, c2, c3) "
-                "and `lags` = (L1, L2, L3). In every later year a share `exit_rate` of the established firms "
+                "and `lags` = (L1, L2, L3); the lags are whole numbers of years (integers ≥ 1), and rates and lags may "
+                "come as tuples or lists. In every later year a share `exit_rate` of the established firms "
                 "closes (firms close from the year after they are established). Return the number of established "
                 "firms at the end of year `years` as a float (0.0 if none has arrived yet). Worked example: "
                 "(60, (0.4, 0.25, 0.5), (2, 2, 3), 0.04, 20) gives 30.8849."
@@ -170,12 +184,13 @@ CHAPTER = Chapter(
             prompt=(
                 "A few years after opening, a city's new research institute reports many key platforms and research "
                 "centres and hundreds of projects, but only a couple of spin-off firms, none of them yet through "
-                "incubation. Which conclusion does this chapter support? a) The institute has failed: years of work "
-                "produced almost no firms. b) The institute is succeeding: its platforms and centres show a cluster "
-                "forming. c) Neither follows yet: with multi-year lags few firms are expected; judge it on its "
-                "pipeline (prototypes, spin-offs founded each year, their survival and whether they stay) and ask "
-                "how it defines what it counts. d) The city should double the number of projects, since firms are "
-                "proportional to intake."
+                "incubation. Which conclusion does this chapter support? a) It has failed: after several years of "
+                "work it has produced almost no established firms, and a working institute would show a cluster "
+                "forming by now. b) It is succeeding: so many platforms, centres and projects in a few years show "
+                "that a cluster is already forming around it, whatever the firm count says. c) It is too early to "
+                "tell from its firms: ask how many spin-offs it founds each year, how many of them survive, and "
+                "where they settle. d) It is too small: if the city doubled the projects it funds each year, the "
+                "number of established firms would double within the next two or three years."
             ),
             options=["a", "b", "c", "d"],
             answer="c",
