@@ -36,10 +36,19 @@ def td_segment() -> float:
     return _value("Yueqing (transmission & distribution)", "T&D industry output", 2020)
 
 
+def _td_share() -> float:
+    """The T&D segment's share of Yueqing's electrical-industry output, 2020 (percent)."""
+    return _value("Yueqing (transmission & distribution)", "T&D share of electrical-industry output", 2020)
+
+
 def electrical_total() -> float:
     """Yueqing's electrical-industry output 2020 implied by the T&D segment and its share (100m yuan)."""
-    share = _value("Yueqing (transmission & distribution)", "T&D share of electrical-industry output", 2020)
-    return td_segment() / (share / 100)
+    return td_segment() / (_td_share() / 100)
+
+
+def _unit_slip(v: float) -> bool:
+    """The right amount in yuan, 10k yuan, m yuan or bn yuan instead of 100m yuan."""
+    return any(abs(v - electrical_total() * k) <= 1e-3 * electrical_total() * k for k in (1e8, 1e4, 100, 0.1))
 
 
 # --- 2.2 pandas: compound annual growth of Chint Group revenue, same basis
@@ -100,17 +109,25 @@ CHAPTER = Chapter(
             prompt=(
                 "In 2020 Yueqing's transmission-and-distribution (T&D) segment had an output of more than 400 "
                 "(100m yuan), about one quarter of the output of Yueqing's whole electrical industry. Using the two "
-                "rows of `figures`, what output of the whole electrical industry do they imply, in 100m yuan?"
+                "rows of `figures`, what output of the whole electrical industry do they imply? Give it in 100m yuan (亿元, "
+                "10**8 yuan), the unit of the rows: no conversion needed."
             ),
             answer=electrical_total,
             rel=1e-3,
             abs=1.0,
-            checks=[in_range(400, 10_000, "The whole industry is bigger than one segment of it: more than 400 (100m yuan).")],
+            checks=[
+                in_range(None, 10_000, "Far too large for an answer in 100m yuan (亿元): is it in yuan or in 10k yuan? "
+                         "Did you convert? Keep the unit of the segment's row, 100m yuan."),
+                in_range(400, None, "The whole industry is bigger than one segment of it: more than 400 (100m yuan). "
+                         "Divide the segment by its share written as a fraction (25 % is 0.25)."),
+            ],
             partial=[
                 Partial(lambda v: abs(v - td_segment()) <= 1.0, 0.0,
                         "That is the T&D segment alone; the question asks for the whole electrical industry it is a quarter of."),
-                Partial(lambda v: abs(v - electrical_total() / 100) <= 0.1, 0.5,
-                        "Check the unit: the answer is asked in 100m yuan (亿元), the unit of the segment's row."),
+                Partial(lambda v: _unit_slip(v), 0.5,
+                        "Right amount, wrong unit: the answer is asked in 100m yuan (亿元), the unit of the segment's row."),
+                Partial(lambda v: abs(v - td_segment() / _td_share()) <= 0.1, 0.5,
+                        "You divided by the share in percent (25) instead of as a fraction (0.25)."),
             ],
             type_hint="Give one number (a float), in 100m yuan.",
             hint="Not yet: if the segment is a quarter of the whole, the whole is the segment divided by the share (as a fraction).",
@@ -121,22 +138,28 @@ CHAPTER = Chapter(
             points=2,
             prompt=(
                 "Compute the compound annual growth rate of Chint Group's whole-group revenue from 2010 to 2023, in "
-                "percent per year, with pandas from the `figures` table (select the two 'revenue' rows of 'Chint Group')."
+                "percent per year, to at least one decimal (e.g. 12.3), with pandas from the `figures` table (select the "
+                "two 'revenue' rows of 'Chint Group')."
             ),
             answer=chint_cagr,
             rel=1e-3,
             abs=0.05,
-            checks=[in_range(0, 100, "A growth rate in percent per year: between 0 and 100 here. Did you give a fraction or a ratio?")],
+            checks=[
+                in_range(None, 100, "More than 100 % a year? That looks like the total growth over the whole period "
+                         "((end / start - 1) * 100). A yearly rate takes the n-th root: ((end / start) ** (1 / n) - 1) * 100."),
+                in_range(1, None, "Below 1? That looks like a fraction (0.05 means 5 %): give the rate in percent (multiply by 100), "
+                         "to at least one decimal."),
+            ],
             partial=[
                 Partial(lambda v: abs(v - _chint_simple_average()) <= 0.2, 0.25,
-                        "That is a simple average (total growth divided by years); compound growth uses the n-th root: (end/start)**(1/n) − 1."),
+                        "That is a simple average (total growth divided by years); compound growth uses the n-th root: (end / start) ** (1 / n) - 1."),
                 Partial(lambda v: abs(v - chint_cagr() / 100) <= 0.0005, 0.5,
                         "Right rate, wrong unit: give it in percent (multiply the fraction by 100)."),
                 Partial(lambda v: min(abs(v - _chint_cagr_years(12)), abs(v - _chint_cagr_years(14))) <= 0.05, 0.5,
-                        "Count the years between 2010 and 2023 again: growth happens over 2023 − 2010 years."),
+                        "Count the years between 2010 and 2023 again: growth happens over 2023 - 2010 years."),
             ],
             type_hint="Give one number: the growth rate in percent per year (a float).",
-            hint="Not yet: select Chint Group's two revenue rows, then (end / start) ** (1 / years) − 1, times 100.",
+            hint="Not yet: select Chint Group's two revenue rows, then ((end / start) ** (1 / years) - 1) * 100, with years = 2023 - 2010.",
         ),
         Number(
             id="2.3",
@@ -162,27 +185,40 @@ CHAPTER = Chapter(
                 "Write `gravity_choice(sizes, distances)`: a workshop caught without a licence joins the group whose pull "
                 "size / distance² is largest. `sizes` lists the groups' outputs and `distances` the workshop's distance to "
                 "each group's head, in km; distances below 0.1 km count as 0.1 km. Return the position (0, 1, ...) of the "
-                "group it joins. Worked examples: sizes [100, 10] at distances [1.0, 2.0] → 0; the same sizes at "
-                "[2.5, 0.5] → 1 (pulls 16 and 40), although the first group is the bigger one."
+                "group it joins. Worked examples with sizes [100, 10]: at distances [1.0, 2.0] → 0; at [2.5, 0.5] → 1 "
+                "(pulls 100 / 2.5**2 = 16 and 10 / 0.5**2 = 40), although the first group is the bigger one; at [1.0, 0.5] "
+                "→ 0 (pulls 100 and 40), although the second head is nearer."
             ),
             reference_function=gravity_choice,
             examples=[
-                Example(args=([100, 10], [1.0, 2.0]), expected=0, label="a workshop 1 km from the big group"),
-                Example(args=([100, 10], [2.5, 0.5]), expected=1, label="a workshop 0.5 km from the small group"),
+                Example(args=([100, 10], [1.0, 2.0]), expected=0,
+                        label="sizes [100, 10] at [1.0, 2.0] km (the big group is nearer and wins)"),
+                Example(args=([100, 10], [2.5, 0.5]), expected=1,
+                        label="sizes [100, 10] at [2.5, 0.5] km (pulls 16 and 40: the pull falls with the SQUARE of "
+                              "distance, so the small, near group wins)"),
+                Example(args=([100, 10], [1.0, 0.5]), expected=0,
+                        label="sizes [100, 10] at [1.0, 0.5] km (pulls 100 and 40: the nearest head is not always the "
+                              "strongest pull)"),
             ],
             cases=[
                 Case(([40.0, 90.0, 15.0], [1.2, 1.9, 0.6]), label="three groups, the nearest wins"),
                 Case(([40.0, 90.0, 15.0], [1.2, 1.5, 0.9]), label="three groups, the biggest wins"),
+                Case(([60.0, 10.0, 300.0], [0.8, 0.5, 3.0]), label="three groups, neither the nearest nor the biggest"),
                 Case(([10.0, 500.0], [0.0, 0.15]), label="a workshop at a head's own site (distance 0 counts as 0.1)"),
                 Case(([7, 3, 12, 5, 30], [0.8, 0.3, 1.1, 2.0, 2.2]), label="five groups, whole-number sizes"),
                 Case(([250.0], [3.0]), label="only one group"),
                 Case(([5.0, 5.0, 80.0], [0.05, 0.4, 1.0]), label="a head closer than 0.1 km"),
             ],
             type_hint="Define a function with `def gravity_choice(sizes, distances):` and pass the function itself to check.",
-            hint="Compute size / max(distance, 0.1)**2 for every group and return the position of the largest (numpy's argmax).",
+            hint=(
+                "Not yet: the pull is size / distance**2 — it falls with the SQUARE of distance, so neither the nearest "
+                "nor the biggest group always wins. Count distances below 0.1 km as 0.1 km (max(distance, 0.1)) and return "
+                "the position of the largest pull (numpy's argmax)."
+            ),
             hidden_hint=(
                 "Your function is also called with other numbers of groups (one to five), whole-number sizes, and "
-                "distances of 0 or below 0.1 km, which must count as 0.1 km. Return a position (an int), not a size or a pull."
+                "distances of 0 or below 0.1 km, which must count as 0.1 km. The pull is size / distance**2 (squared). "
+                "Return a position (an int), not a size or a pull."
             ),
         ),
         Function(
@@ -192,14 +228,20 @@ CHAPTER = Chapter(
             prompt=(
                 "Write `months_to_share(times, share)`: `times` lists the month in which each workshop adopts the better "
                 "practice (`math.inf` for a workshop it never reaches); return the first month by which at least the "
-                "fraction `share` of the workshops have adopted (`math.inf` if that never happens). Worked examples: "
-                "times [0, 1, 2, 3, inf] give 2 for share 0.5 (three of five by month 2) and inf for share 1.0. "
-                "The times need not be sorted."
+                "fraction `share` of the workshops have adopted (`math.inf` if that never happens). The times need not be "
+                "sorted. Worked examples: times [0, 1, 2, 3, inf] give 2 for share 0.5 (2.5 workshops, rounded up to three, "
+                "have adopted by month 2) and inf for share 1.0; unsorted times [3, 0, inf, 1, 2] give 1 for share 0.4 "
+                "(two of five by month 1); [6, 0, 4, 2, inf, 1, 3] give 3 for share 0.5 (3.5 of seven, rounded up to four)."
             ),
             reference_function=time_to_share,
             examples=[
-                Example(args=([0, 1, 2, 3, INF], 0.5), expected=2.0, label="five workshops, half"),
-                Example(args=([0, 1, 2, 3, INF], 1.0), expected=INF, label="five workshops, all (one never reached)"),
+                Example(args=([0, 1, 2, 3, INF], 0.5), expected=2.0, label="times [0, 1, 2, 3, inf], share 0.5"),
+                Example(args=([0, 1, 2, 3, INF], 1.0), expected=INF,
+                        label="times [0, 1, 2, 3, inf], share 1.0 (one workshop is never reached)"),
+                Example(args=([3, 0, INF, 1, 2], 0.4), expected=1.0,
+                        label="unsorted times [3, 0, inf, 1, 2], share 0.4 (two of five: sort first)"),
+                Example(args=([6, 0, 4, 2, INF, 1, 3], 0.5), expected=3.0,
+                        label="unsorted times [6, 0, 4, 2, inf, 1, 3], share 0.5 (3.5 of seven workshops: round up to 4)"),
             ],
             cases=[
                 Case(([0, 1, 2, 3, INF], 0.2), label="five workshops, a fifth"),
@@ -210,15 +252,20 @@ CHAPTER = Chapter(
                 Case(([0, 4, INF, 2, INF, INF, 1], 0.25), label="seven workshops, a quarter"),
                 Case(([0, 6, 2, INF, 14, 3, 5, 8], 0.75), label="eight workshops, three quarters"),
                 Case(([0, 6, 2, INF, 14, 3, 5, 8], 1.0), label="eight workshops, all (one never reached)"),
+                Case((list(range(24, -1, -1)), 0.28),
+                     label="25 workshops, share 0.28: 0.28 * 25 is 7.000000000000001 in floating point, 7 workshops suffice"),
             ],
             type_hint="Define a function with `def months_to_share(times, share):` and pass the function itself to check.",
             hint=(
-                "Sort the times; with n workshops you need at least share × n of them, rounded up (math.ceil); "
-                "the answer is the time of that workshop in the sorted list."
+                "Not yet: sort the times first. With n workshops you need at least share * n of them, rounded up: "
+                "k = math.ceil(share * n - 1e-9) (the small tolerance stops 0.28 * 25 = 7.000000000000001 from "
+                "becoming 8). The answer is the k-th smallest time, sorted_times[k - 1] (math.inf if that workshop is "
+                "never reached)."
             ),
             hidden_hint=(
-                "Your function is also called on unsorted times, on shares where share × n is not a whole number "
-                "(round it up: 3.5 workshops means 4), and on lists where some workshops are never reached (inf)."
+                "Your function is also called on unsorted times, on shares where share * n is not a whole number "
+                "(round it up: 3.5 workshops means 4), on shares where share * n is whole but floating point makes it "
+                "a hair larger (subtract 1e-9 before math.ceil), and on lists where some workshops are never reached (inf)."
             ),
         ),
         Choice(
@@ -244,18 +291,21 @@ CHAPTER = Chapter(
             variable="standard_when",
             points=3,
             prompt=(
-                "In 3–5 sentences: when does a quality standard imposed from outside help a cluster of small producers, "
-                "and when does it harm it? Use what the model showed."
+                "In 3–5 sentences (40–200 words): when does a quality standard imposed from outside help a cluster of "
+                "small producers, and when does it harm it? Use what the model showed. Put your text in triple quotes, "
+                '"""like this""", so that apostrophes do no harm.'
             ),
             model_answer=(
                 "A standard helps when buyers cannot judge quality, so copying and cheating drag the whole cluster into a "
                 "market for lemons: a licence that certifies a minimum quality lets good producers be paid for quality. "
                 "It helps most when the standard is within reach of many workshops, so that licensed firms can absorb "
                 "them into groups, upgrade them and tie them into a collaboration network that spreads better practice "
-                "fast (in the model, a threshold around 60–80 with a sparse local network). It harms when it is so strict "
-                "that most workshops exit instead of being absorbed (the model's threshold of 90: highest average "
-                "quality, but few firms, a very high HHI and a network that falls apart), when the few groups left gain "
-                "market power, or when incumbents capture the licensing to keep rivals out."
+                "fast (in the model, thresholds of 60–70 at a radius of 0.4 km speed the spread in every random draw). "
+                "It can do nothing or harm when it is mild enough to remove workshops before groups bridge the gaps (a "
+                "threshold of 50 usually slows the spread), and it harms when it is so strict that most workshops exit "
+                "instead of being absorbed (the model's threshold of 90: highest average quality, but few firms, a very "
+                "high HHI and a network that falls apart), when the few groups left gain market power, or when "
+                "incumbents capture the licensing to keep rivals out."
             ),
             min_words=40,
             max_words=200,
@@ -263,7 +313,7 @@ CHAPTER = Chapter(
                 "3 points: (1) names the mechanism by which a standard helps — hidden quality / lemons / collective "
                 "reputation, and a licence as certification; (2) says that absorption into groups plus group ties can "
                 "upgrade workshops and speed diffusion, citing the model (e.g. moderate thresholds absorb many, group ties "
-                "bridge gaps in the network); (3) names at least one failure: over-strict standard (mass exit, network splits, "
+                "bridge gaps in the network — credit a statement that this depends on the threshold and the network); (3) names at least one failure: over-strict standard (mass exit, network splits, "
                 "τ = 90), concentration / monopoly (high HHI), or regulatory capture. 2 points: two of the three. "
                 "1 point: one, or correct but vague. 0: restates the question or is wrong about the mechanism."
             ),

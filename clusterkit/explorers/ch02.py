@@ -79,7 +79,7 @@ def figure() -> go.Figure:
     fig.update_yaxes(title_text="quality (score 0–100)", range=[0, 100], row=2, col=1)
     fig.update_yaxes(title_text="adopting (%)", range=[0, 1.04], tickformat=".0%", row=2, col=2)
     fig.update_layout(
-        title=dict(text="Licensing, consolidation and spillovers (illustrative town)",
+        title=dict(text="Licensing, consolidation and spillovers (illustrative town, one random draw)",
                    yref="container", y=1, yanchor="top", pad=dict(t=14)),
         legend=dict(orientation="h", x=0, y=1 + 26 / PLOT_HEIGHT, yanchor="bottom"),
         margin=dict(t=TOP, b=BOTTOM),
@@ -98,7 +98,7 @@ def readout(result: licensing.LicensingResult) -> str:
         f"After {YEARS} years: <b>{c.independent[-1]}</b> of {n} firms independent "
         f"({c.absorbed[-1]} absorbed, {c.exited[-1]} exited)<br>HHI <b>{c.hhi[-1]:,.0f}</b> · "
         f"quality {c.quality[0]:.0f} → <b>{c.quality[-1]:.0f}</b> · {d.mean_degree:.1f} partners per workshop<br>"
-        f"better practice reaches 50% in <b>{_months(d.time_to(0.5))}</b>, 90% in <b>{_months(d.time_to(0.9))}</b>"
+        f"better practice reaches 50%: <b>{_months(d.time_to(0.5))}</b>; 90%: <b>{_months(d.time_to(0.9))}</b>"
     )
 
 

@@ -69,7 +69,7 @@ def figure() -> go.Figure:
                                  hovertemplate="year %{x}: %{y:.0f}<extra>" + name + "</extra>"), row=1, col=2)
     fig.update_xaxes(title_text="years since the institute opened", dtick=4)
     fig.update_yaxes(title_text="projects (count; intake per year)", rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(title_text="firms (count; founded per year)", rangemode="tozero", row=1, col=2)
+    fig.update_yaxes(title_text="firms (count; dotted: founded a year)", rangemode="tozero", row=1, col=2)
     fig.update_layout(
         title=dict(text="From projects to firms: an incubation pipeline (illustrative)",
                    yref="container", y=1, yanchor="top", pad=dict(t=14)),
