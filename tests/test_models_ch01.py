@@ -7,10 +7,7 @@ L = [[.95, .25], [.2, .85]] / .7575 = [[1.2541, .3300], [.2640, 1.1221]].
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -112,20 +109,6 @@ def test_park_table_balances_both_ways(park):
     np.testing.assert_allclose(table.flows.sum(axis=1) + table.final_demand, table.output, atol=1e-9)
     np.testing.assert_allclose(table.flows.sum(axis=0) + table.imports + table.value_added, table.output, atol=1e-9)
     assert (table.value_added > 0).all() and (table.final_demand > 0).all()
-
-
-@pytest.mark.parametrize("script, name", [("01_park_io.py", "01_park_io_illustrative"),
-                                          ("01_suppliers.py", "01_suppliers_illustrative")])
-def test_illustrative_script_regenerates_its_csv_byte_for_byte(tmp_path, script, name):
-    out = tmp_path / f"{name}.csv"
-    subprocess.run([sys.executable, str(ROOT / "tools" / "illustrative" / script), "--out", str(out)],
-                   check=True, capture_output=True, timeout=120)
-    assert out.read_bytes() == (ROOT / "datasets" / f"{name}.csv").read_bytes()
-    spec = importlib.util.spec_from_file_location("gen", ROOT / "tools" / "illustrative" / script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    again = module.main(tmp_path / "again.csv")
-    assert again.read_bytes() == out.read_bytes()
 
 
 # -- the supplier cascade ------------------------------------------------------------------
