@@ -1,6 +1,7 @@
-"""The course's command line: ``clusterkit grade``, ``clusterkit exercises``, ``clusterkit bench``.
+"""The course's command line: ``clusterkit grade``, ``clusterkit merge``, ``clusterkit exercises``, ``clusterkit bench``.
 
     clusterkit grade submissions.zip --chapter 0 --out grades/
+    clusterkit merge grades/        # after filling in the points of grades/manual.csv
     clusterkit exercises build      # regenerate clusterkit/grading/public/NN.json
     clusterkit exercises check      # every reference answer passes its own checks
 """
@@ -75,10 +76,33 @@ def grade(
         f"  gradebook: {out / 'gradebook.csv'}\n  feedback:  {out / 'feedback'}/\n  logs:      {out / 'logs'}/"
     )
     if manual:
-        typer.echo(f"  {manual} written answer(s) to grade by hand: {out / 'manual.csv'}")
+        typer.echo(f"  {manual} written answer(s) to grade by hand: {out / 'manual.csv'} "
+                   f"(blank in the gradebook until you run `clusterkit merge {out}`)")
     if attention:
         typer.echo(f"  {len(attention)} row(s) with a status other than ok: see the status column and the logs.")
     raise typer.Exit(0 if report.complete else 1)
+
+
+@app.command()
+def merge(
+    out: Path = typer.Argument(..., help="The output folder of `clusterkit grade` (gradebook.csv, results.json)."),
+    marks: Optional[Path] = typer.Option(None, "--marks", help="The marks file [default: OUT/manual.csv, its points filled in]."),
+) -> None:
+    """Merge the marks of written answers (the points column of manual.csv) into the gradebook and feedback."""
+    from clusterkit.grading.feedback import RESULTS, MarksError, merge_marks
+
+    if not (out / RESULTS).is_file():
+        _fail(f"{out} has no {RESULTS}: pass the --out folder of `clusterkit grade`")
+    if marks is not None and not marks.is_file():
+        _fail(f"no marks file at {marks}")
+    if marks is None and not (out / "manual.csv").is_file():
+        _fail(f"no marks file at {out / 'manual.csv'}")
+    try:
+        done, waiting = merge_marks(out, marks)
+    except MarksError as exc:
+        _fail(f"nothing merged: {exc}")
+        return
+    typer.echo(f"Merged {done} mark(s) into {out / 'gradebook.csv'} and {out / 'feedback'}/; {waiting} written answer(s) still blank.")
 
 
 @exercises_app.command("build")

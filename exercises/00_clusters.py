@@ -63,7 +63,8 @@ def _integers() -> pd.DataFrame:
     )
 
 
-EXAMPLE_TABLE = pd.DataFrame({"p": [10.0, 30.0], "q": [30.0, 30.0]}, index=["X", "Y"])
+#: The worked example of 0.2, exactly as the notebook shows it (whole numbers, rows X and Y).
+EXAMPLE_TABLE = pd.DataFrame({"p": [10, 30], "q": [30, 30]}, index=["X", "Y"])
 EXAMPLE_LQ = pd.DataFrame({"p": [0.625, 1.25], "q": [1.25, 0.8333333333333334]}, index=["X", "Y"])
 
 
@@ -77,7 +78,10 @@ CHAPTER = Chapter(
             id="0.1",
             variable="n_zhejiang",
             points=1,
-            prompt="How many of the nine cases are in Zhejiang province? Count them from `data.load('00_cases')`.",
+            prompt=(
+                "How many of the nine cases are in Zhejiang province? Compute it from the `province` column of "
+                "`cases` (a whole number) rather than counting by eye."
+            ),
             answer=n_zhejiang,
             integer=True,
             checks=[in_range(0, 9, "There are nine cases, so the count is between 0 and 9.")],
@@ -89,11 +93,12 @@ CHAPTER = Chapter(
             variable="location_quotient",
             points=3,
             prompt=(
-                "Write `location_quotient(table)`: given a table of employment with one row per region and "
-                "one column per industry, return a DataFrame of the same shape (same index and columns) "
-                "holding each region's location quotient in each industry, "
-                "LQ = (e_ri / e_r) / (E_i / E). Worked example: the table with rows X = (p 10, q 30) and "
-                "Y = (p 30, q 30) gives X = (0.625, 1.25) and Y = (1.25, 0.8333)."
+                "Write `location_quotient(table)` that takes a DataFrame of employment with regions as rows and "
+                "industries as columns and returns a DataFrame of the same shape holding LQ_ri = (e_ri / e_r) / (E_i / E). "
+                "Use pandas operations (`sum(axis=...)`, `div(..., axis=...)`), not loops, and `return` the result. "
+                'For example, the table `pd.DataFrame({"p": [10, 30], "q": [30, 30]}, index=["X", "Y"])` gives LQ '
+                "0.625 for X in p and 1.25 for X in q. The grader calls your function on other tables, so do not "
+                "rely on the names or sizes above."
             ),
             reference_function=metrics.location_quotient,
             examples=[Example(args=(EXAMPLE_TABLE,), expected=EXAMPLE_LQ, label="the 2 × 2 table in the prompt")],
@@ -119,8 +124,12 @@ CHAPTER = Chapter(
             id="0.3",
             variable="most_specialised",
             points=1,
-            prompt="Which region has the highest location quotient in textiles in 2015? Answer with its name, e.g. 'Region A'.",
+            prompt=(
+                "Which region has the highest location quotient in textiles in 2015? Give its name exactly as in "
+                'the table (for example "Region A").'
+            ),
             options=REGIONS,
+            exact=True,  # the notebook asks for the name "exactly as in the table"; check() points out a slip
             answer=most_specialised,
             hint="Compute the LQs for 2015 and look down the textiles column for the largest value (`.idxmax()`).",
         ),
@@ -129,8 +138,9 @@ CHAPTER = Chapter(
             variable="hhi_electronics",
             points=2,
             prompt=(
-                "Compute the Herfindahl–Hirschman index (0–10,000 scale) of 2015 electronics employment across "
-                "the four regions."
+                "Compute the HHI (0–10,000 scale) of electronics employment across the four regions in 2015, "
+                "using pandas arithmetic on `table_2015`: percentage shares, squared, summed. With four regions "
+                "the answer lies between 2,500 and 10,000. (You may check your result with `ck.metrics.hhi`.)"
             ),
             answer=hhi_electronics,
             rel=1e-3,
@@ -157,8 +167,10 @@ CHAPTER = Chapter(
             variable="shift_a",
             points=3,
             prompt=(
-                "Decompose Region A's employment change 2015→2020 with classic shift-share: a DataFrame indexed by "
-                "industry with columns `national_share`, `industry_mix` and `competitive` (thousand jobs)."
+                "Build `shift_a`: the classic shift-share decomposition of Region A from 2015 to 2020, as a DataFrame "
+                "indexed by industry with the columns `national_share`, `industry_mix` and `competitive` (thousand "
+                "jobs; an extra `total_change` column is fine). Compute the growth rates with pandas yourself, and do "
+                "not round the result. Then compare with `ck.metrics.shift_share`."
             ),
             answer=shift_a,
             columns=["national_share", "industry_mix", "competitive"],
@@ -166,11 +178,14 @@ CHAPTER = Chapter(
             rel=1e-3,
             abs=0.01,
             type_hint="Build a DataFrame with one row per industry, e.g. pd.DataFrame({'national_share': ..., ...}).",
-            hint="Check each column against its formula: NS = e·G, IM = e·(g_i − G), CS = e·(g_ir − g_i), with e Region A's 2015 jobs.",
+            hint=(
+                "Check each column against its formula: national_share = e * G, industry_mix = e * (g_i - G), "
+                "competitive = e * (g_ri - g_i), with e Region A's 2015 jobs."
+            ),
             column_hints={
                 "national_share": "national_share = Region A's 2015 jobs × the growth rate of ALL jobs in all regions (G).",
-                "industry_mix": "industry_mix = Region A's 2015 jobs × (the industry's national growth rate g_i − G).",
-                "competitive": "competitive = Region A's 2015 jobs × (Region A's own growth in the industry − g_i).",
+                "industry_mix": "industry_mix = Region A's 2015 jobs × (the industry's national growth rate g_i - G).",
+                "competitive": "competitive = Region A's 2015 jobs × (Region A's own growth in the industry g_ri - g_i).",
             },
         ),
         Choice(
@@ -178,11 +193,13 @@ CHAPTER = Chapter(
             variable="reading",
             points=2,
             prompt=(
-                "Region D's biomedicine has an LQ of about 2.2 and grew faster than biomedicine nationally. Which "
-                "conclusion does this evidence support? a) Region D has a biomedicine cluster. b) Region D's park "
-                "policy caused the growth. c) Region D is specialised in biomedicine and gained competitively, but "
-                "whether firms there are linked — a cluster — needs evidence on linkages. d) Biomedicine is Region "
-                "D's largest industry."
+                "In 2020 Region D's biomedicine has a location quotient well above 2 and grew faster than biomedicine "
+                "nationally. Which conclusion does this evidence support? Answer with one letter. "
+                "a) Region D has a biomedicine cluster: specialisation and competitive growth are what a cluster is. "
+                "b) Region D's park policy caused the growth, since the competitive component measures local policy. "
+                "c) Region D is specialised in biomedicine and gained competitively; whether its firms are linked "
+                "needs other evidence. "
+                "d) Biomedicine must be Region D's largest industry, since its location quotient is above 2."
             ),
             options=["a", "b", "c", "d"],
             answer="c",
@@ -192,25 +209,32 @@ CHAPTER = Chapter(
             id="0.7",
             variable="park_vs_cluster",
             points=3,
-            prompt="In 2–4 sentences: what is the difference between an industrial park and an industrial cluster?",
+            prompt=(
+                "In two to four sentences (20–150 words), explain the difference between an industrial park and an "
+                "industrial cluster, and give one piece of evidence that would show a park has become a cluster. "
+                'Put your text in triple quotes, """like this""", so that apostrophes do no harm.'
+            ),
             model_answer=(
                 "An industrial park is a planned, bounded piece of land with infrastructure, services and policies, "
                 "set up and managed by a government or developer to attract firms. An industrial cluster is a "
                 "geographic concentration of interconnected firms and institutions in related industries, linked "
-                "as suppliers, customers, competitors and through shared workers and knowledge. A park can host "
-                "unrelated firms without being a cluster, and a cluster can grow without a park or spill beyond it; "
-                "a park may help a cluster form."
+                "as suppliers, customers, competitors and through shared workers and knowledge; a park can host "
+                "unrelated firms without being a cluster. Evidence that a park has become a cluster: a growing share "
+                "of its firms' inputs bought from other firms in the park or nearby, or workers and spin-offs moving "
+                "between its firms."
             ),
             min_words=20,
             max_words=150,
             rubric=(
-                "3 points: says that a park is a planned, bounded area (land, infrastructure, policy, management) "
-                "created by a government or developer, AND that a cluster is a geographic concentration of "
+                "3 points: (1) says that a park is a planned, bounded area (land, infrastructure, policy, management) "
+                "created by a government or developer, and that a cluster is a geographic concentration of "
                 "interconnected firms and institutions in related industries (linkages: suppliers, customers, "
-                "labour, knowledge; competition and cooperation), AND that one does not imply the other (a park "
-                "can host unrelated firms; a cluster can exist without or beyond a park; parks can help clusters "
-                "form). 2 points: two of the three. 1 point: one, or a vague but correct contrast. 0: confuses the "
-                "two or only restates the words."
+                "labour, knowledge; competition and cooperation); AND (2) that one does not imply the other (a park "
+                "can host unrelated firms; a cluster can exist without or beyond a park); AND (3) names one piece of "
+                "evidence of linkages that would show a park has become a cluster (local purchases between its "
+                "firms, shared suppliers or services, labour moving between firms, spin-offs, joint research or "
+                "standards). An LQ or employment figure alone is not such evidence. 2 points: two of the three. "
+                "1 point: one, or a vague but correct contrast. 0: confuses the two or only restates the words."
             ),
         ),
     ],

@@ -65,10 +65,13 @@ CHAPTER = Chapter(
             id="1.1",
             variable="revenue_2023_bn",
             points=1,
-            prompt="Betta's revenue (operating income) in 2023, in billion yuan (the dataset gives 10,000 yuan).",
+            prompt=(
+                "What was Betta's revenue (operating income) in 2023, in billion yuan? The dataset gives it in "
+                "10,000 yuan: select the row in `figures` and convert the value in code (keep full precision; "
+                "do not round)."
+            ),
             answer=revenue_2023_bn,
-            rel=2e-3,
-            abs=0.005,
+            abs=0.001,  # one million yuan: three decimals are right, 2.46 (rounded) is "close"
             checks=[in_range(0, 1000, "Revenue in billion yuan is a positive number of a few units or tens.")],
             partial=[
                 Partial(lambda v: abs(v / 10 - revenue_2023_bn()) < 0.01 or abs(v / 1000 - revenue_2023_bn()) < 0.01,
@@ -81,11 +84,13 @@ CHAPTER = Chapter(
             id="1.2",
             variable="net_margin_2023",
             points=2,
-            prompt="Betta's net profit margin in 2023, in percent: net profit attributable to shareholders ÷ revenue × 100.",
+            prompt=(
+                "Compute Betta's net profit margin in 2023, in percent: net profit attributable to shareholders "
+                "divided by revenue, times 100. Both are in `figures`; select the rows with pandas."
+            ),
             answer=net_margin_2023,
-            rel=2e-3,
-            abs=0.02,
-            checks=[in_range(-100, 100, "A profit margin in percent lies between −100 and 100.")],
+            abs=0.01,  # two decimals are right; 14.2 (rounded) is "close"
+            checks=[in_range(-100, 100, "A profit margin in percent lies between -100 and 100.")],
             partial=[
                 Partial(lambda v: abs(v * 100 - net_margin_2023()) < 0.05, 0.5,
                         "You gave the margin as a fraction: multiply by 100 for percent."),
@@ -98,7 +103,7 @@ CHAPTER = Chapter(
             variable="output_multipliers",
             points=3,
             prompt=(
-                "Write `output_multipliers(A)`: the column sums of (I − A)⁻¹ for a square matrix of technical "
+                "Write `output_multipliers(A)`: the column sums of (I - A)⁻¹ for a square matrix of technical "
                 "coefficients (NumPy array or DataFrame), as a NumPy array. Worked example (Miller & Blair): "
                 "A = [[0.15, 0.25], [0.20, 0.05]] gives about [1.518, 1.452]."
             ),
@@ -113,7 +118,7 @@ CHAPTER = Chapter(
                 Case(lambda: (np.array([[0.5]]),), label="a single sector buying half its output from itself"),
             ],
             type_hint="Define `def output_multipliers(A):` and pass the function itself (no parentheses) to check.",
-            hint="Build I with np.eye(len(A)), invert I − A with np.linalg.inv, and sum each column (axis=0).",
+            hint="Build I with np.eye(len(A)), invert I - A with np.linalg.inv, and sum each column (axis=0).",
             hidden_hint=(
                 "Your function is also called on other matrices: other sizes (1 to 7 sectors), a DataFrame, and "
                 "an economy with no inter-industry purchases (all multipliers 1). Convert the input with "

@@ -94,7 +94,7 @@ CHAPTER = Chapter(
                 "`article_vs_source` with one row per metric (the index holds the `metric` text exactly as in the "
                 "data) and columns named exactly `article` and `source`: the `value` each kind of claim (the "
                 "`claim_of` column) gives. Keep only the metrics that both give, and add a column `difference` = "
-                "article − source. Take `value` as it is and ignore the `qualifier` column ('more than 50' counts "
+                "article - source. Take `value` as it is and ignore the `qualifier` column ('more than 50' counts "
                 "as 50)."
             ),
             answer=article_vs_source,
@@ -110,7 +110,7 @@ CHAPTER = Chapter(
             column_hints={
                 "article": "article = the value in the rows whose claim_of is 'article'.",
                 "source": "source = the value in the rows whose claim_of is 'source' (People's Daily Online).",
-                "difference": "difference = article − source, in that order (it can be negative).",
+                "difference": "difference = article - source, in that order (it can be negative).",
             },
         ),
         Number(
@@ -169,7 +169,7 @@ CHAPTER = Chapter(
             type_hint="Define a function with `def open_pipeline_firms(intake, rates, lags, exit_rate, years):` and pass the function itself to check.",
             hint=(
                 "Find the first year E = 1 + L1 + L2 + L3 in which firms arrive; from then on each year adds "
-                "intake × c1 × c2 × c3 new firms after the survivors of last year (× (1 − exit_rate))."
+                "intake × c1 × c2 × c3 new firms after the survivors of last year (× (1 - exit_rate))."
             ),
             hidden_hint=(
                 "Your function is also called with other rates, lags (some of 1 year), exit rates (including 0), "

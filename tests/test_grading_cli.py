@@ -18,7 +18,7 @@ def cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
 def test_help_lists_the_commands_and_options():
     top = cli("--help")
     assert top.returncode == 0
-    for cmd in ("grade", "exercises", "bench"):
+    for cmd in ("grade", "merge", "exercises", "bench"):
         assert cmd in top.stdout
     grade = cli("grade", "--help")
     assert grade.returncode == 0
@@ -85,3 +85,67 @@ def test_whole_run_limit_stops_the_cells_but_still_reads_the_answers(tmp_path):
     row = (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1]
     assert row.startswith("slow,1,0,0,0,0,0,0,1,15,")  # read after the limit; the last cell never ran
     assert "were not run" in row and "whole-run time limit reached" in row
+
+
+def _graded_folder(out: Path) -> None:
+    """A grader's output folder for two students, as `clusterkit grade` writes it (no kernels needed)."""
+    from clusterkit.grading.feedback import Graded, Row, feedback_md, gradebook_csv, manual_csv, results_json
+
+    rows = []
+    for name, pts in (("ann", 2.0), ("bo", 0.0)):
+        exercises = [
+            Graded(id="0.1", prompt="How many?\nCount them.", max=2, points=pts, state="correct" if pts else "wrong", lines=["✘ Not yet."]),
+            Graded(id="0.7", prompt="Park or cluster?", max=3, state="manual", lines=["• 30 words"], text="=SUM(A1) A park is a place."),
+        ]
+        rows.append(Row(name, f"{name}.ipynb", "ok", exercises, ["0.7"]))
+    out.mkdir()
+    (out / "feedback").mkdir()
+    (out / "gradebook.csv").write_text(gradebook_csv(rows, ["0.1", "0.7"]), encoding="utf-8")
+    (out / "manual.csv").write_text(manual_csv(rows), encoding="utf-8")
+    (out / "results.json").write_text(results_json(rows, 0, "What is a cluster?", ["0.1", "0.7"]), encoding="utf-8")
+    for r in rows:
+        (out / "feedback" / f"{r.student}.md").write_text(feedback_md(r, "What is a cluster?", 0), encoding="utf-8")
+
+
+def test_written_answers_are_blank_until_merged(tmp_path):
+    import csv
+
+    out = tmp_path / "grades"
+    _graded_folder(out)
+    book = (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()
+    assert book[1] == "ann,2,,2,5,ok,0.7"  # blank, not 0: an LMS import records no zero
+    feedback = (out / "feedback" / "ann.md").read_text(encoding="utf-8")
+    assert "| 0.7 | – / 3 | to be marked by your instructor |" in feedback and "## 0.7 — – / 3 (marked by your instructor) ✎" in feedback
+    assert feedback.endswith("\n") and not feedback.endswith("\n\n")
+    assert "> How many?\n> Count them." in feedback  # every line of a prompt is quoted
+    manual = (out / "manual.csv").read_text(encoding="utf-8")
+    assert manual.splitlines()[0] == "student,exercise,max,points,comment,answer"
+    assert "'=SUM(A1)" in manual  # no spreadsheet formula from a student's text
+
+    with open(out / "manual.csv", newline="", encoding="utf-8") as fh:
+        marks = list(csv.DictReader(fh))
+    marks[0].update(points="2,5", comment="Clear.")  # a decimal comma, as some spreadsheets write it
+    with open(out / "manual.csv", "w", newline="", encoding="utf-8-sig") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(marks[0]))
+        w.writeheader()
+        w.writerows(marks)
+    proc = cli("merge", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "Merged 1 mark(s)" in proc.stdout and "1 written answer(s) still blank" in proc.stdout
+    book = (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()
+    assert book[1] == "ann,2,2.5,4.5,5,ok," and book[2] == "bo,0,,0,5,ok,0.7"
+    feedback = (out / "feedback" / "ann.md").read_text(encoding="utf-8")
+    assert "| 0.7 | 2.5 / 3 | marked by your instructor |" in feedback and "> Clear." in feedback and "**Points: 4.5 of 5**" in feedback
+    assert cli("merge", str(out)).returncode == 0  # merging again changes nothing
+    assert (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1] == "ann,2,2.5,4.5,5,ok,"
+
+    marks[1].update(points="lots")
+    marks.append(dict(marks[0], student="zed"))
+    with open(tmp_path / "bad.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(marks[0]))
+        w.writeheader()
+        w.writerows(marks)
+    bad = cli("merge", str(out), "--marks", str(tmp_path / "bad.csv"))
+    assert bad.returncode == 2 and "'lots' is not a number" in bad.stderr and "'zed' has no written answer" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert cli("merge", str(tmp_path)).returncode == 2  # not a grader's folder

@@ -122,11 +122,16 @@ def test_every_submission_gets_exactly_one_row(corpus, rows):
     assert "Traceback" not in corpus["proc"].stderr
 
 
+def _points(cell: str) -> float | None:
+    """A gradebook cell: points, or None when blank (a written answer waiting for its mark)."""
+    return None if cell == "" else float(cell)
+
+
 @pytest.mark.parametrize("exp", _expected(), ids=lambda e: e["student"])
 def test_row_is_as_expected(rows, exp):
     row = rows[exp["student"]]
-    got = {i: float(row[i]) for i in IDS}
-    want = {i: float(exp[i]) for i in IDS}
+    got = {i: _points(row[i]) for i in IDS}
+    want = {i: _points(exp[i]) for i in IDS}
     assert got == want, f"{exp['student']}: {row['status']}"
     assert float(row["total"]) == float(exp["total"])
     assert float(row["max"]) == 15
@@ -180,9 +185,23 @@ def test_feedback_holds_no_hidden_material(corpus):
 def test_feedback_explains_the_row(corpus, rows):
     right = (corpus["out"] / "feedback" / "right.md").read_text(encoding="utf-8")
     assert "Points: 12 of 15" in right and "3 more to be graded by your instructor" in right
+    assert "| 0.7 | – / 3 | to be marked by your instructor |" in right
+    assert "## 0.7 — – / 3 (marked by your instructor)" in right
+    assert "• answer recorded ('c'): a valid option" in right and "✔ answer recorded" not in right
+    for f in (corpus["out"] / "feedback").glob("*.md"):
+        text = f.read_text(encoding="utf-8")
+        assert text.endswith("\n") and not text.endswith("\n\n"), f.name
     partly = (corpus["out"] / "feedback" / "partly_right.md").read_text(encoding="utf-8")
     assert "Hidden tests: 4 of 5 passed." in partly
+    assert "Points: 0.5 for the worked example and 0.5 for each of 5 hidden tests." in partly  # partial credit explained
     assert "shares as fractions" in partly  # the partial-credit hint of 0.4
+    assert "• answer recorded ('a'): a valid option" in partly  # a wrong option gets no ✔
+    sloppy = (corpus["out"] / "feedback" / "sloppy.md").read_text(encoding="utf-8")
+    assert sloppy.count("Close — did you round? Keep full precision.") >= 2  # 0.4 and 0.5
+    assert "changed an input it was given" in sloppy  # reported (no points at stake by default)
+    assert "Write it exactly as the option is written: 'Region B'" in sloppy
+    no_return = (corpus["out"] / "feedback" / "no_return.md").read_text(encoding="utf-8")
+    assert "On 5 hidden inputs: your function returned None" in no_return
     broken = (corpus["out"] / "feedback" / "not_json.md").read_text(encoding="utf-8")
     assert "invalid-notebook: not JSON" in broken
     manual = (corpus["out"] / "manual.csv").read_text(encoding="utf-8")
@@ -236,3 +255,38 @@ def test_lms_zip_with_folders_and_odd_names(corpus, tmp_path):
     for name in got:
         assert (tmp_path / "out" / "feedback" / f"{name}.md").is_file()
         assert not name.startswith(("=", "+", "-", "@"))  # no formula injection in a spreadsheet
+
+
+def test_marks_of_written_answers_merge_into_gradebook_and_feedback(corpus, tmp_path):
+    """manual.csv with points filled in → `clusterkit merge`: cells no longer blank, totals and feedback updated."""
+    out = tmp_path / "out"
+    shutil.copytree(corpus["out"], out)
+    with open(out / "manual.csv", newline="", encoding="utf-8") as fh:
+        marks = list(csv.DictReader(fh))
+    fields = list(marks[0])
+    for m in marks:
+        if m["student"] == "right":
+            m["points"], m["comment"] = "2.5", "Good contrast; name a linkage as evidence."
+    with open(out / "manual.csv", "w", newline="", encoding="utf-8-sig") as fh:  # as a spreadsheet saves it
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        w.writerows(marks)
+    proc = subprocess.run([sys.executable, "-m", "clusterkit", "merge", str(out)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Merged 1 mark(s)" in proc.stdout
+    book = read_gradebook(out / "gradebook.csv")
+    assert book["right"]["0.7"] == "2.5" and book["right"]["total"] == "14.5" and book["right"]["manual"] == ""
+    assert book["partly_right"]["0.7"] == "" and book["partly_right"]["manual"] == "0.7"  # still waiting
+    text = (out / "feedback" / "right.md").read_text(encoding="utf-8")
+    assert "| 0.7 | 2.5 / 3 | marked by your instructor |" in text and "name a linkage as evidence" in text
+    assert "Points: 14.5 of 15" in text and "more to be graded" not in text
+    # a mark out of range changes nothing
+    marks[0]["points"] = "7"
+    with open(out / "manual.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=fields)
+        w.writeheader()
+        w.writerows(marks)
+    before = (out / "gradebook.csv").read_text(encoding="utf-8")
+    bad = subprocess.run([sys.executable, "-m", "clusterkit", "merge", str(out)], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert bad.returncode == 2 and "outside 0–3" in bad.stderr and "Traceback" not in bad.stderr
+    assert (out / "gradebook.csv").read_text(encoding="utf-8") == before

@@ -236,3 +236,225 @@ def test_chapter_notebook_has_every_answer_cell(number, path):
     chapter = load_chapter(path)
     assert chapter.notebook, f"{path.name}: set Chapter(notebook=...)"
     assert authoring.notebook_problems(chapter, REPO / chapter.notebook) == []
+
+
+# ---------------------------------------------------------------------- check() and the grader agree
+
+
+def _revealed_numbers():
+    out = []
+    for _, path in CHAPTERS:
+        chapter = load_chapter(path)
+        pub = {e["id"]: e for e in chapter.public()["exercises"]}
+        out += [(ex, pub[ex.id]) for ex in chapter.exercises if isinstance(ex, Number) and ex.reveal]
+    return out
+
+
+REVEALED = _revealed_numbers()
+
+
+def _near(ref: float, tol: float, seed: int) -> list[float]:
+    """Many values near ``ref``: random ones within 2·tol, bucket edges, the tolerance's own edges,
+    and ``ref`` rounded to every number of decimals."""
+    rng = np.random.default_rng(seed)
+    step = tol / checks.BAND_STEPS if tol else 1.0
+    values = list(ref + rng.uniform(-2.5, 2.5, 3000) * max(tol, 1.0))
+    k0 = math.floor(ref / step)
+    for k in range(k0 - 12, k0 + 13):
+        for eps in (-1e-12, 0.0, 1e-12, 1e-9):
+            values.append(k * step + eps * max(1.0, abs(k * step)))
+    values += [ref - tol, ref + tol, np.nextafter(ref - tol, -np.inf), np.nextafter(ref + tol, np.inf)]
+    values += [round(ref, d) for d in range(-4, 8)] + [float(math.floor(ref)), float(math.ceil(ref))]
+    return [float(v) for v in values]
+
+
+@pytest.mark.parametrize("ex,pub", REVEALED, ids=[ex.id for ex, _ in REVEALED])
+def test_check_says_correct_exactly_when_the_grader_gives_full_points(ex, pub):
+    """Property: over thousands of values near the reference (bucket edges included), check()'s
+    "Correct!" and full points are the same set, and everything within abs is accepted."""
+    ref = float(ex.reference()["value"])
+    assert all(p.fraction < 1 for p in ex.partial)  # so full points come from the grader's rule alone: ex.accepts
+    values = _near(ref, ex.abs, seed=int(ex.id.replace(".", "")))
+    for v in values[::97]:  # the whole grade() on a sample (partial-credit tests may recompute the key: slow)
+        assert (ex.grade(to_plain(v), []).fraction == 1.0) == ex.accepts(v), v
+    for v in values:
+        said = checks.evaluate(pub, to_plain(v)).state == "correct"
+        full = ex.accepts(v)
+        assert said == full, f"{ex.id}: {v!r} (ref {ref!r}): check {'accepts' if said else 'rejects'} it, the grader {'accepts' if full else 'rejects'} it"
+        if not ex.integer:
+            if abs(v - ref) <= ex.abs * (1 - 1e-12):
+                assert said, f"{ex.id}: {v!r} is within abs={ex.abs} of {ref!r} but rejected"
+            if abs(v - ref) > ex.abs * (1 + 1 / checks.BAND_STEPS) + 1e-12:
+                assert not said, f"{ex.id}: {v!r} is far from {ref!r} but accepted"
+
+
+@pytest.mark.parametrize("ref,tol", [(4944.2334, 1.0), (0.0, 0.5), (-12.5, 0.01), (1e6 + 0.37, 2.0), (3.14159, 1e-4), (2.4561965, 0.001)])
+def test_band_property_on_made_up_numbers(ref, tol):
+    ex = Number(id="9.1", variable="x", points=1, prompt="p", answer=ref, abs=tol)
+    pub = _public(ex)
+    for v in _near(ref, tol, seed=7):
+        said = checks.evaluate(pub, to_plain(v)).state == "correct"
+        assert said == (ex.grade(to_plain(v), []).fraction == 1.0), v
+        assert said == checks.in_band(v, ref, tol), v
+
+
+def test_the_precision_asked_for_decides_and_rounding_is_called_close():
+    """The students' reports: 0.4 rounded to tens, 1.1 rounded to 2.46, 1.2 to 14.2 — not right,
+    and both check() and the grader say "Close — did you round?" instead of the method hint."""
+    ch0, ch1 = load_chapter(KEY / "00_clusters.py"), load_chapter(KEY / "01_anchor_firm.py")
+    pub = {e["id"]: e for c in (ch0, ch1) for e in c.public()["exercises"]}
+    ex = {e.id: e for c in (ch0, ch1) for e in c.exercises}
+    for ex_id, rounded, fine in [("0.4", 4940, 4944), ("1.1", 2.46, 2.456), ("1.2", 14.2, 14.17)]:
+        v = checks.evaluate(pub[ex_id], to_plain(rounded))
+        assert v.state == "failed" and (False, checks.CLOSE_HINT) in v.messages, ex_id
+        score = ex[ex_id].grade(to_plain(rounded), [])
+        assert score.fraction == 0 and score.feedback == [checks.CLOSE_HINT], ex_id
+        assert checks.evaluate(pub[ex_id], to_plain(fine)).state == "correct" and ex[ex_id].grade(to_plain(fine), []).fraction == 1
+    # a wrong answer that is no rounding of the reference gets the method hint
+    v = checks.evaluate(pub["0.4"], to_plain(4950))
+    assert v.hint == ex["0.4"].hint and (False, checks.CLOSE_HINT) not in v.messages
+    assert ex["0.4"].grade(to_plain(4950), []).feedback == [ex["0.4"].hint]
+    # partial credit defined by the author still comes first
+    assert ex["0.4"].grade(to_plain(ex["0.4"]._ref() / 1e4), []).fraction == 0.5
+
+
+def test_table_cells_agree_with_the_grader_and_rounding_is_close():
+    ex = load_chapter(KEY / "00_clusters.py").exercise("0.5")
+    pub = _public(ex)
+    ref = metrics.shift_share(wide(2015), wide(2020), "Region A")
+    for digits, state in [(3, "correct"), (2, "correct"), (1, "failed")]:
+        v = checks.evaluate(pub, to_plain(ref.round(digits)))
+        assert v.state == state, digits
+        assert (ex.grade(to_plain(ref.round(digits)), []).fraction == 1.0) == (state == "correct")
+    v = checks.evaluate(pub, to_plain(ref.round(1)))
+    assert v.hint == checks.CLOSE_HINT and (False, "competitive: close, but not within the tolerance") in v.messages
+    assert ex.grade(to_plain(ref.round(1)), []).feedback[0] == checks.CLOSE_HINT
+    rng = np.random.default_rng(3)
+    for _ in range(300):  # one cell moved by up to 2·abs: the column matches in check() iff the grader scores it
+        moved = ref.copy()
+        r, c = rng.choice(moved.index), rng.choice(list(ex.columns))
+        moved.loc[r, c] += float(rng.uniform(-2, 2)) * ex.abs
+        said = (True, f"{c}: matches") in checks.evaluate(pub, to_plain(moved)).messages
+        assert said == (ex.grade(to_plain(moved), []).fraction == 1.0), (r, c, moved.loc[r, c] - ref.loc[r, c])
+
+
+def test_a_relative_tolerance_applies_only_without_a_hash():
+    hidden = Number(id="9.1", variable="x", points=1, prompt="p", answer=5000.0, rel=1e-3, abs=0.5, reveal=False)
+    assert hidden.grade(to_plain(5004.0), []).fraction == 1.0
+    assert checks.evaluate(_public(hidden), to_plain(5004.0)).state == "passed"  # recorded, no verdict
+    shown = Number(id="9.1", variable="x", points=1, prompt="p", answer=5000.0, rel=1e-3, abs=0.5)
+    assert shown.grade(to_plain(5004.0), []).fraction == 0.0
+    assert checks.evaluate(_public(shown), to_plain(5004.0)).state == "failed"
+    assert "hash_abs is no longer used" in " ".join(Number(id="9.1", variable="x", points=1, prompt="p", answer=1.0, abs=1.0, hash_abs=2.0).problems())
+
+
+# ---------------------------------------------------------------------- choices: neutral, exact
+
+
+def test_a_valid_option_gets_the_neutral_mark_not_a_tick():
+    ex = Choice(id="9.1", variable="c", points=2, prompt="p", options=["a", "b", "c"], answer="c")
+    v = checks.evaluate(_public(ex), to_plain("a"))
+    assert v.state == "passed"
+    assert v.messages == [(None, "answer recorded ('a'): a valid option")]
+    assert checks.mark(v.messages[0][0]) == "•"
+    rng = Number(id="9.2", variable="x", points=1, prompt="p", answer=5000.0, abs=1.0,
+                 checks=[__import__("clusterkit.grading.spec", fromlist=["in_range"]).in_range(400, 10_000, "h")])
+    v = checks.evaluate(_public(rng), to_plain(5000.0))
+    assert v.state == "correct" and (None, "within the plausible range 400 to 10,000") in v.messages
+
+
+def test_exact_choice_counts_the_spelling_in_check_and_grading():
+    ex = Choice(id="9.1", variable="c", points=1, prompt="p", options=["Region A", "Region B"], answer="Region B", exact=True)
+    pub = _public(ex)
+    assert checks.evaluate(pub, to_plain(" Region B ")).state == "passed" and ex.grade(to_plain(" Region B "), []).fraction == 1
+    for slip in ["region b", "Region  B", "REGION B", "(Region B)"]:
+        v = checks.evaluate(pub, to_plain(slip))
+        assert v.state == "failed" and ex.grade(to_plain(slip), []).fraction == 0, slip
+    v = checks.evaluate(pub, to_plain("region b"))
+    assert v.messages[-1] == (False, "Write it exactly as the option is written: 'Region B' (capitals and spaces count).")
+    lenient = Choice(id="9.1", variable="c", points=1, prompt="p", options=["Region A", "Region B"], answer="Region B")
+    assert checks.evaluate(_public(lenient), to_plain("region b")).state == "passed"
+    assert lenient.grade(to_plain("region b"), []).fraction == 1
+
+
+# ---------------------------------------------------------------------- functions: kinds, points, inputs
+
+
+def test_results_of_the_wrong_kind_say_what_is_wrong():
+    A = np.array([[0.15, 0.25], [0.2, 0.05]])
+    exp = to_plain(np.linalg.inv(np.eye(2) - A).sum(axis=0))
+    tol = compare.Tolerance(1e-4, 1e-6)
+    assert compare.same_value(to_plain(None), exp, tol) == (False, "your function returned None — add a `return` line at the end (e.g. `return result`)")
+    for accepted in [list(exp["data"]), tuple(exp["data"]), pd.Series(exp["data"], index=["x", "y"])]:
+        assert compare.same_value(to_plain(accepted), exp, tol)[0], type(accepted)  # values are graded, not the container
+    ok, why = compare.same_value(to_plain([1.0, 2.0, 3.0]), exp, tol)
+    assert not ok and why == "expected 2 values, got a list of 3 items"
+    ok, why = compare.same_value(to_plain(pd.DataFrame(np.eye(2))), exp, tol)
+    assert not ok and "expected a NumPy array, got a pandas DataFrame; use np.asarray(...)" in why
+    frame = to_plain(pd.DataFrame({"p": [0.625, 1.25], "q": [1.25, 0.8333333333333334]}, index=["X", "Y"]))
+    ok, why = compare.same_value(to_plain(pd.Series([0.625, 1.25], index=["X", "Y"])), frame, tol)
+    assert not ok and why.startswith("expected a pandas DataFrame, got a pandas Series") and "rows are missing" not in why
+
+
+def _f(cases, **kw):
+    return Function(id="9.1", variable="f", points=3, prompt="p", reference_function=lambda t: t * 2,
+                    examples=[Example(args=(pd.DataFrame({"a": [1.0]}, index=["x"]),), expected=pd.DataFrame({"a": [2.0]}, index=["x"]))],
+                    cases=[Case((pd.DataFrame({"a": [float(i)]}, index=["y"]),)) for i in range(cases)], **kw)
+
+
+def test_function_feedback_names_kinds_explains_points_and_reports_changed_inputs():
+    ex = _f(5, hidden_hint="Try other tables.")
+    calls, expected = ex.calls(), ex.expected_outputs()
+    before = ex.inputs_as_sent(calls)
+    own = {"type": "function", "name": "f", "module": "__main__", "stub": False}
+    none = [{"value": {"type": "none"}, "args_after": b} for b in before]
+    score = ex.grade(own, none, expected, before)
+    assert score.fraction == 0
+    assert "On 5 hidden inputs: your function returned None — add a `return` line at the end (e.g. `return result`)." in score.feedback
+    assert "Try other tables." not in score.feedback  # every failure is explained already
+    arrays = Function(id="9.2", variable="g", points=1, prompt="p", reference_function=lambda n: np.ones(n),
+                      cases=[Case((7,)), Case((5,))])
+    short = [{"value": to_plain([1.0, 1.0])}, {"value": to_plain(pd.DataFrame(np.ones((5, 5))))}]
+    fb = arrays.grade(own, short, arrays.expected_outputs()).feedback
+    assert "On 1 hidden input: the result has the wrong number of values." in fb
+    assert not any(ch in "".join(fb[1:3]) for ch in "57"), fb  # no size of a hidden input or output
+    assert "Points: 0.5 for the worked example and 0.5 for each of 5 hidden tests." in score.feedback
+    right = [{"value": e, "args_after": b} for e, b in zip(expected, before)]
+    full = ex.grade(own, right, expected, before)
+    assert full.fraction == 1 and not any("Points:" in f or "changed an input" in f for f in full.feedback)
+    changed = [dict(r, args_after=[to_plain(pd.DataFrame({"a": [0.0], "extra": [1.0]}, index=["y"]))]) for r in right]
+    score = ex.grade(own, changed, expected, before)
+    assert score.fraction == 1 and any("changed an input it was given" in f for f in score.feedback)  # reported, free by default
+    strict = _f(5, inputs_unchanged=1.0)
+    assert strict.grade(own, changed, expected, before).fraction == pytest.approx(6 / 7)
+    assert strict.grade(own, right, expected, before).fraction == 1
+    assert "and 0.43 for leaving its inputs unchanged" in strict.scoring()
+    weighted = Function(id="9.1", variable="f", points=2, prompt="p", reference_function=abs, examples=[Example((1,), 1), Example((-2,), 2)],
+                        cases=[Case((3,), weight=2), Case((-4,))])
+    assert weighted.scoring() == "Points: 0.4 for each of the 2 worked examples and 1.2 for 2 hidden tests (weighted)."
+
+
+def test_arguments_survive_the_round_trip_so_changed_inputs_are_never_imagined():
+    """The grader compares arguments after a call with to_plain(from_plain(sent)): that must be a
+    fixed point for every hidden input, or an untouched input would look changed."""
+    for _, path in CHAPTERS:
+        for ex in load_chapter(path).exercises:
+            if isinstance(ex, Function):
+                for args in ex.inputs_as_sent(ex.calls()):
+                    assert [to_plain(from_plain(a)) for a in args] == args, ex.id
+
+
+# ---------------------------------------------------------------------- text students paste
+
+
+@pytest.mark.parametrize("number,path", CHAPTERS, ids=[p.name for _, p in CHAPTERS])
+def test_public_text_has_no_unicode_minus(number, path):
+    """Prompts and hints are pasted into code: U+2212 (−) is a SyntaxError, '-' is not."""
+    assert "\u2212" not in public_path(number).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["00_clusters.py", "01_anchor_firm.py"])
+def test_exercise_sources_write_formulas_in_ascii(name):
+    src = (KEY / name).read_text(encoding="utf-8")
+    assert "\u2212" not in src
+    assert "g_ir" not in src  # the chapter's notation is g_ri

@@ -28,8 +28,9 @@ def not_grading(monkeypatch):
 
 
 def said(capsys, *args) -> str:
+    """What check() printed, with line wrapping undone (see test_output_fits_the_column for widths)."""
     check(*args)
-    return capsys.readouterr().out
+    return " ".join(capsys.readouterr().out.split())
 
 
 def test_placeholder_is_not_attempted_and_never_raises(capsys):
@@ -170,3 +171,109 @@ def test_public_spec_ships_with_the_package():
     text = json.dumps(spec)
     for key in ("rubric", "model_answer", "reference", "cases", "partial"):
         assert f'"{key}"' not in text
+
+
+# ---------------------------------------------------------------------- what students read
+
+
+def test_valid_options_and_plausible_values_get_the_neutral_mark(capsys):
+    for opt in ["a", "b", "c", "d"]:
+        out = said(capsys, "0.6", opt)
+        assert out == f"[0.6] • Answer recorded ('{opt}'): a valid option; whether it is right is marked when graded (2 points)."
+        assert "✔" not in out
+    assert "✔" not in said(capsys, "0.7", " ".join(["word"] * 40))
+    exec("check_all(0)", {"check_all": check_all, "reading": "a", "park_vs_cluster": "word " * 40})
+    out = capsys.readouterr().out
+    assert "• recorded; marked when graded" in out and "• written" in out and "✔" not in out
+
+
+def test_the_name_must_be_written_as_in_the_table(capsys):
+    """0.3 says "exactly as in the table": check() and the grader count the spelling."""
+    assert said(capsys, "0.3", "Region C").startswith("[0.3] • Answer recorded ('Region C')")
+    out = said(capsys, "0.3", "region c")
+    assert "✘ Write it exactly as the option is written: 'Region C'" in out and "Hint" not in out
+
+
+def test_type_advice_fits_what_was_given(capsys):
+    cases = data.load("00_cases")
+    out = said(capsys, "0.1", cases["province"] == "Zhejiang")
+    assert "You gave a pandas Series of 9 values (True/False); the answer is one number" in out
+    assert "count the True values with .sum()" in out and ".item()" not in out
+    out = said(capsys, "0.4", [1.0, 2.0, 3.0, 4.0])
+    assert "list of 4 items" in out and ".item()" not in out and "sum(...)" in out
+    assert "e.g. 'Region B'" in said(capsys, "0.3", 2)  # one of the exercise's own options
+    assert "e.g. 'b'" in said(capsys, "0.6", 3)
+    assert '"""like this"""' in said(capsys, "0.7", 42)
+
+
+def test_functions_that_return_nothing_or_the_wrong_kind(capsys):
+    def location_quotient(table):
+        pass
+
+    assert said(capsys, "0.2", location_quotient) == (
+        "[0.2] not attempted yet — The function body is empty: write it, and `return` the result."
+    )
+
+    def location_quotient(table):  # noqa: F811 - computes, forgets to return
+        table.div(table.sum(axis=1), axis=0) / (table.sum() / table.to_numpy().sum())
+
+    assert "your function returned None — add a `return` line" in said(capsys, "0.2", location_quotient)
+
+    def location_quotient(table):  # noqa: F811 - one row only
+        return (table.div(table.sum(axis=1), axis=0) / (table.sum() / table.to_numpy().sum())).iloc[0]
+
+    out = said(capsys, "0.2", location_quotient)
+    assert "expected a pandas DataFrame, got a pandas Series" in out and "rows are missing" not in out
+
+    def output_multipliers(A):  # a Series or a list with the right values is accepted
+        A = np.asarray(A, dtype=float)
+        return pd.Series(np.linalg.inv(np.eye(len(A)) - A).sum(axis=0))
+
+    assert "✔ Passes the public checks" in said(capsys, "1.3", output_multipliers)
+    assert "✔ Passes the public checks" in said(capsys, "1.3", lambda A: list(output_multipliers(A)))
+
+    def location_quotient(table):  # noqa: F811 - right, but changes the caller's table
+        table["total"] = table.sum(axis=1)
+        t = table.drop(columns="total")
+        return t.div(t.sum(axis=1), axis=0) / (t.sum() / t.to_numpy().sum())
+
+    out = said(capsys, "0.2", location_quotient)
+    assert "✔ Passes the public checks" in out and "changed its input: work on a copy" in out
+
+
+def test_rounded_answers_are_called_close(capsys):
+    ref = metrics.hhi(wide(2015)["electronics"])
+    assert said(capsys, "0.4", round(ref, -1)) == "[0.4] ✘ Close — did you round? Keep full precision."
+    shift = metrics.shift_share(wide(2015), wide(2020), "Region A")
+    out = said(capsys, "0.5", shift.round(1))
+    assert "close, but not within the tolerance" in out and "Hint: Close — did you round? Keep full precision." in out
+    exec("check_all(0)", {"check_all": check_all, "hhi_electronics": round(ref, -1)})
+    assert "✘ close: did you round? keep full precision" in capsys.readouterr().out
+
+
+def _raw(capsys, ex_id, value):
+    check(ex_id, value)
+    return capsys.readouterr().out
+
+
+def test_output_fits_the_column(capsys):
+    """Every line check() and check_all() print fits the book's column (~90 characters)."""
+    ref = metrics.hhi(wide(2015)["electronics"])
+    shift = metrics.shift_share(wide(2015), wide(2020), "Region A")
+
+    def location_quotient(table):
+        return table
+
+    answers = {
+        "0.1": [..., 5, "6", data.load("00_cases")["province"] == "Zhejiang"], "0.2": [location_quotient, len],
+        "0.3": ["Region B", "region b", 3, "Region Z"], "0.4": [round(ref, -1), ref / 1e4, pd.Series([ref])],
+        "0.5": [shift.round(1), shift.to_numpy(), shift.rename(columns={"competitive": "cs"})], "0.6": ["a", "z"],
+        "0.7": ["short", "word " * 40], "1.1": [2.46], "1.3": [location_quotient], "2.4": [location_quotient], "2.7": ["x"],
+    }
+    out = "".join(_raw(capsys, i, v) for i, vs in answers.items() for v in vs)
+    for n in range(4):
+        exec(f"check_all({n})", {"check_all": check_all, "n_zhejiang": 6, "reading": "a", "hhi_electronics": round(ref, -1),
+                                 "location_quotient": location_quotient, "park_vs_cluster": "word " * 40})
+        out += capsys.readouterr().out
+    long = [line for line in out.splitlines() if len(line) > 90]
+    assert long == [], "\n".join(long)

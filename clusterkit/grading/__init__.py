@@ -9,7 +9,8 @@ Instructor side:
     ``spec``      the exercise format (``exercises/NN_name.py``); ``authoring`` build/check
     ``grader``    many submissions in parallel → gradebook, feedback, logs
     ``runner``    the worker: one submission in a sandboxed kernel (``sandbox``, ``_jail``)
-    ``submissions``, ``feedback``, ``bench``
+    ``feedback``  gradebook, feedback files, and ``merge_marks`` (``clusterkit merge``)
+    ``submissions``, ``bench``
 
 Nothing is imported here: ``from clusterkit import check`` loads only the student side.
 """

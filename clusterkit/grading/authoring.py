@@ -51,7 +51,7 @@ def verify(chapter: Chapter) -> list[str]:
         revealed = any(c["check"] == "answer" for c in pub["checks"])
         want = "correct" if revealed else ("manual" if isinstance(ex, Text) else "passed")
         if verdict.state != want:
-            why = "; ".join(m for ok, m in verdict.messages if not ok) or verdict.hint or ""
+            why = "; ".join(m for ok, m in verdict.messages if ok is False) or verdict.hint or ""
             found.append(f"{ex.id}: the reference answer's public verdict is {verdict.state!r}, not {want!r} {why}".rstrip())
         if not isinstance(ex, Text) and abs(score.fraction - 1.0) > 1e-12:
             found.append(f"{ex.id}: the reference answer earns {score.fraction:.0%} of the points in grading")

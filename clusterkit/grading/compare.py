@@ -56,10 +56,16 @@ def normalise_choice(text: str) -> str:
     return re.sub(r"\s+", " ", _PUNCT.sub("", text)).casefold()
 
 
-def match_choice(plain: dict, options: list[str]) -> str | None:
-    """The option a plain answer picks, or None."""
+def match_choice(plain: dict, options: list[str], exact: bool = False) -> str | None:
+    """The option a plain answer picks, or None.
+
+    ``exact``: the answer must be written as the option is (capitals and inner spaces count;
+    only surrounding spaces are forgiven)."""
     if plain.get("type") != "str":
         return None
+    if exact:
+        want = plain["value"].strip()
+        return next((opt for opt in options if opt == want), None)
     want = normalise_choice(plain["value"])
     for opt in options:
         if normalise_choice(opt) == want:
@@ -116,14 +122,106 @@ def column_matches(actual: Cells, expected: Cells, column: str, tol: Tolerance) 
     )
 
 
+def _values(plain: dict) -> list | None:
+    """The flat values of a 1-D list, tuple, Series or array (None for anything else)."""
+    t = plain.get("type")
+    if t == "series":
+        return list(plain["data"])
+    if t == "array" and len(plain["shape"]) == 1:
+        return list(plain["data"])
+    if t == "list" and all(i.get("type") in NUMERIC + ("bool",) for i in plain["items"]):
+        return [i["value"] for i in plain["items"]]
+    return None
+
+
+def _n_values(plain: dict) -> int | None:
+    t = plain.get("type")
+    if t == "series":
+        return len(plain["data"])
+    if t == "array":
+        return len(plain["data"])
+    if t == "list":
+        return len(plain["items"])
+    return None
+
+
+def type_problem(actual: dict, expected: dict, sizes: bool = True) -> str | None:
+    """Why ``actual`` cannot be the kind of value ``expected`` is, in words that name no label or
+    value; with ``sizes=False`` no size or shape either (safe to show for hidden inputs). None
+    when the kinds are compatible.
+
+    A 1-D NumPy array may also be given as a list, tuple or pandas Series of numbers (compared by
+    position): the values are what is graded."""
+    from .plain import describe
+
+    def _got(plain: dict) -> str:
+        text = describe(plain)
+        return text if sizes else re.sub(r" (of \d+ \w+|of shape \([^)]*\)|\(\d+ rows? × \d+ columns?\))$", "", text)
+
+    et, at = expected.get("type"), actual.get("type")
+    if at == "none":
+        return "your function returned None — add a `return` line at the end (e.g. `return result`)"
+    if at in ("too-large", "other"):
+        return f"expected {re.sub(r' (of|[(]).*$', '', describe(expected))}, got {_got(actual)}"
+    if et in NUMERIC:
+        if at in NUMERIC:
+            return None
+        n = _n_values(actual)
+        if n == 1:
+            how = "[0]" if at == "list" else ".item()"
+            return f"expected a single number, got {_got(actual)}: return the number itself (e.g. with {how})"
+        return f"expected a single number, got {_got(actual)}"
+    if et == "frame":
+        if at == "frame":
+            return None
+        if at == "series":
+            return "expected a pandas DataFrame, got a pandas Series (one row or column?): return the whole table"
+        if at == "array":
+            return ("expected a pandas DataFrame, got a NumPy array: keep pandas' labels "
+                    "(use DataFrame operations, or pd.DataFrame(..., index=..., columns=...))")
+        return f"expected a pandas DataFrame, got {_got(actual)}"
+    if et == "series":
+        if at == "series":
+            return None
+        if at == "frame":
+            return "expected a pandas Series, got a pandas DataFrame: return one column (e.g. table[column])"
+        return f"expected a pandas Series, got {_got(actual)}"
+    if et == "array":
+        if at == "array":
+            if actual["shape"] != expected["shape"]:
+                if not sizes:
+                    return "the array has the wrong shape (one value per row or column of the input?)"
+                return f"expected an array of shape {tuple(expected['shape'])}, got shape {tuple(actual['shape'])}"
+            return None
+        if len(expected["shape"]) == 1 and _values(actual) is not None:
+            n, want = len(_values(actual)), expected["shape"][0]
+            if n == want:
+                return None
+            return f"expected {want} values, got {_got(actual)}" if sizes else "the result has the wrong number of values"
+        if at == "list":
+            return "expected a NumPy array, got a list that is not a flat list of numbers; use np.asarray(...)"
+        if at == "frame":
+            return "expected a NumPy array, got a pandas DataFrame; use np.asarray(...) (or .to_numpy())"
+        return f"expected a NumPy array, got {_got(actual)}"
+    if et == "list":
+        if at != "list":
+            return f"expected a list, got {_got(actual)}"
+        if len(actual["items"]) != len(expected["items"]):
+            return f"expected a list of {len(expected['items'])} items, got {len(actual['items'])}" if sizes else "the list has the wrong length"
+        return None
+    if et == "str" and at != "str":
+        return f"expected text (a str), got {_got(actual)}"
+    return None
+
+
 def same_value(actual: dict, expected: dict, tol: Tolerance) -> tuple[bool, str]:
     """Whether two plain values agree (tables by labels, order ignored); and why not."""
+    problem = type_problem(actual, expected)
+    if problem:
+        return False, problem
     et = expected.get("type")
     if et in NUMERIC:
-        a = number(actual)
-        if a is None:
-            return False, f"expected a number, got {actual.get('type')}"
-        return (tol.close(a, number(expected)), "the number differs")
+        return (tol.close(number(actual), number(expected)), "the number differs")
     if et in ("frame", "series"):
         exp = table(expected)
         act = table(actual, rows=exp.rows) if exp else None
@@ -140,20 +238,17 @@ def same_value(actual: dict, expected: dict, tol: Tolerance) -> tuple[bool, str]
                     return False, f"the value in {where} differs"
         return True, ""
     if et == "array":
-        if actual.get("type") != "array" or actual["shape"] != expected["shape"]:
-            return False, "expected an array of shape " + str(expected["shape"])
-        ok = all(tol.close(a, e) for a, e in zip(actual["data"], expected["data"]))
+        got = actual["data"] if actual.get("type") == "array" else _values(actual)
+        ok = all(tol.close(a, e) for a, e in zip(got, expected["data"]))
         return ok, "" if ok else "some values differ"
     if et == "list":
-        if actual.get("type") != "list" or len(actual["items"]) != len(expected["items"]):
-            return False, "expected a list of the same length"
         for a, e in zip(actual["items"], expected["items"]):
             ok, why = same_value(a, e, tol)
             if not ok:
                 return False, why
         return True, ""
     if et == "str":
-        ok = actual.get("type") == "str" and actual["value"] == expected["value"]
+        ok = actual["value"] == expected["value"]
         return ok, "" if ok else "the text differs"
     ok = actual == expected
     return ok, "" if ok else "the value differs"

@@ -1,11 +1,18 @@
-"""What the grader writes: the gradebook row, the status text, the student's feedback file."""
+"""What the grader writes: the gradebook row, the status text, the student's feedback file;
+and :func:`merge_marks`, which brings the marks an instructor gives written answers (in
+``OUT/manual.csv``) into the gradebook and the feedback files.
+
+Written (manual) answers stay BLANK in ``gradebook.csv`` until they are marked, so that a
+learning platform importing the gradebook records no zero for them.
+"""
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 
@@ -20,6 +27,13 @@ class Graded:
     state: str = "not-attempted"  # correct | partial | wrong | wrong-type | not-attempted | missing | unreadable | manual
     lines: list[str] = field(default_factory=list)
     text: str | None = None  # a written answer, for manual grading
+    marked: bool = False  # a manual answer the instructor has marked (points merged from manual.csv)
+    comment: str = ""  # the instructor's comment on a manual answer
+
+    @property
+    def pending(self) -> bool:
+        """A written answer that waits for the instructor's mark."""
+        return self.state == "manual" and not self.marked
 
 
 @dataclass
@@ -102,23 +116,32 @@ def status(result: dict | None, graded: list[Graded], notes: list[str], invalid:
 
 
 def gradebook_csv(rows: list[Row], ids: list[str]) -> str:
+    """One row per submission. A written answer waiting for its mark is a blank cell (not 0);
+    ``total`` adds up the points given so far and ``manual`` lists what waits for a mark."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["student", *ids, "total", "max", "status", "manual"])
     for r in sorted(rows, key=lambda r: r.student):
-        pts = {g.id: fmt(g.points) for g in r.exercises}
-        w.writerow([r.student, *(pts.get(i, "0") for i in ids), fmt(r.total), fmt(r.max), r.status, " ".join(r.manual)])
+        pts = {g.id: "" if g.pending else fmt(g.points) for g in r.exercises}
+        pending = [g.id for g in r.exercises if g.pending]
+        w.writerow([r.student, *(pts.get(i, "0") for i in ids), fmt(r.total), fmt(r.max), r.status, " ".join(pending)])
     return buf.getvalue()
 
 
+def _cell_text(text: str) -> str:
+    """A student's text made safe for a spreadsheet (no formula: '=...' is shown as text)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def manual_csv(rows: list[Row]) -> str:
+    """Every written answer, with ``points`` and ``comment`` for the instructor to fill in."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", "exercise", "max", "points", "answer"])
+    w.writerow(["student", "exercise", "max", "points", "comment", "answer"])
     for r in sorted(rows, key=lambda r: r.student):
         for g in r.exercises:
             if g.state == "manual":
-                w.writerow([r.student, g.id, fmt(g.max), "", g.text or ""])
+                w.writerow([r.student, g.id, fmt(g.max), fmt(g.points) if g.marked else "", g.comment, _cell_text(g.text or "")])
     return buf.getvalue()
 
 
@@ -131,9 +154,23 @@ def write_atomic(path: Path, text: str) -> None:
 _MARK = {"correct": "✔", "partial": "◐", "manual": "✎"}
 
 
+def _quote(text: str) -> list[str]:
+    return [f"> {line}".rstrip() for line in text.strip().splitlines()] or [">"]
+
+
+def _points(g: Graded) -> str:
+    return f"– / {fmt(g.max)}" if g.pending else f"{fmt(g.points)} / {fmt(g.max)}"
+
+
+def _result(g: Graded) -> str:
+    if g.state == "manual":
+        return "marked by your instructor" if g.marked else "to be marked by your instructor"
+    return g.state.replace("-", " ")
+
+
 def feedback_md(row: Row, chapter_title: str, chapter: int) -> str:
     """The student's feedback: points and public feedback per exercise, nothing hidden."""
-    manual_pts = sum(g.max for g in row.exercises if g.state == "manual")
+    manual_pts = sum(g.max for g in row.exercises if g.pending)
     out = [
         f"# Chapter {chapter} — {chapter_title}: feedback for {row.student}",
         "",
@@ -146,13 +183,101 @@ def feedback_md(row: Row, chapter_title: str, chapter: int) -> str:
         "|---|---|---|",
     ]
     for g in row.exercises:
-        out.append(f"| {g.id} | {fmt(g.points)} / {fmt(g.max)} | {g.state.replace('-', ' ')} |")
+        out.append(f"| {g.id} | {_points(g)} | {_result(g)} |")
     for g in row.exercises:
-        out += ["", f"## {g.id} — {fmt(g.points)} / {fmt(g.max)} {_MARK.get(g.state, '✘' if g.state != 'not-attempted' else '·')}", ""]
-        out.append(f"> {g.prompt}")
+        mark = _MARK.get(g.state, "✘" if g.state != "not-attempted" else "·")
+        after = " (marked by your instructor)" if g.pending else ""
+        out += ["", f"## {g.id} — {_points(g)}{after} {mark}", ""]
+        out += _quote(g.prompt)
         out.append("")
         if g.lines:
             out.extend(f"- {line}" for line in g.lines)
         if g.text:
-            out += ["", "Your answer:", "", *(f"> {line}" for line in g.text.strip().splitlines())]
-    return "\n".join(out) + "\n"
+            out += ["", "Your answer:", "", *_quote(g.text)]
+        if g.comment:
+            out += ["", "Your instructor's comment:", "", *_quote(g.comment)]
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- results and marks
+
+RESULTS = "results.json"
+
+
+def results_json(rows: list[Row], chapter: int, title: str, ids: list[str]) -> str:
+    """Everything needed to rewrite the gradebook and feedback later (public feedback only)."""
+    data = {"chapter": chapter, "title": title, "ids": ids,
+            "rows": [asdict(r) for r in sorted(rows, key=lambda r: r.student)]}
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def load_results(out: Path) -> tuple[list[Row], int, str, list[str]]:
+    data = json.loads((Path(out) / RESULTS).read_text(encoding="utf-8"))
+    rows = []
+    for r in data["rows"]:
+        exercises = [Graded(**g) for g in r.pop("exercises")]
+        rows.append(Row(exercises=exercises, **r))
+    return rows, data["chapter"], data["title"], data["ids"]
+
+
+class MarksError(ValueError):
+    """The marks file cannot be merged (the message lists every problem)."""
+
+
+def _read_marks(path: Path, rows: list[Row]) -> dict[tuple[str, str], tuple[float | None, str]]:
+    """(student, exercise) → (points or None when blank, comment); every problem is collected."""
+    manual = {(r.student, g.id): g for r in rows for g in r.exercises if g.state == "manual"}
+    marks, problems = {}, []
+    with open(path, newline="", encoding="utf-8-sig") as fh:  # -sig: a spreadsheet may add a BOM
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not {"student", "exercise", "points"} <= set(reader.fieldnames):
+            raise MarksError(f"{path.name} needs the columns student, exercise and points")
+        for n, rec in enumerate(reader, start=2):
+            key = ((rec.get("student") or "").strip(), (rec.get("exercise") or "").strip())
+            if key not in manual:
+                problems.append(f"line {n}: {key[0]!r} has no written answer {key[1]!r} in this gradebook")
+                continue
+            text = (rec.get("points") or "").strip().replace(",", ".")
+            comment = (rec.get("comment") or "").strip()
+            if not text:
+                marks[key] = (None, comment)
+                continue
+            try:
+                value = float(text)
+            except ValueError:
+                problems.append(f"line {n}: points {text!r} is not a number")
+                continue
+            if not 0 <= value <= manual[key].max:
+                problems.append(f"line {n}: points {value:g} outside 0–{fmt(manual[key].max)} for {key[0]} {key[1]}")
+                continue
+            marks[key] = (value, comment)
+    if problems:
+        raise MarksError("; ".join(problems))
+    return marks
+
+
+def merge_marks(out: Path, marks_file: Path | None = None) -> tuple[int, int]:
+    """Merge the marks in ``marks_file`` (default ``OUT/manual.csv``, ``points`` filled in) into
+    ``OUT/gradebook.csv``, the feedback files and ``OUT/results.json``. Blank points leave an
+    answer waiting (blank in the gradebook). Can be run again after changing marks.
+    Returns (answers marked, answers still waiting); raises :class:`MarksError` and changes
+    nothing when a mark is not a number, is out of range, or names no written answer."""
+    out = Path(out)
+    rows, chapter, title, ids = load_results(out)
+    marks = _read_marks(Path(marks_file) if marks_file else out / "manual.csv", rows)
+    done = waiting = 0
+    for r in rows:
+        for g in r.exercises:
+            if g.state != "manual":
+                continue
+            points, comment = marks.get((r.student, g.id), (None, ""))
+            g.marked, g.points, g.comment = points is not None, points or 0.0, comment
+            done += g.marked
+            waiting += not g.marked
+        r.manual = [g.id for g in r.exercises if g.pending]
+    (out / "feedback").mkdir(exist_ok=True)
+    for r in rows:
+        write_atomic(out / "feedback" / f"{r.student}.md", feedback_md(r, title, chapter))
+    write_atomic(out / "gradebook.csv", gradebook_csv(rows, ids))
+    write_atomic(out / RESULTS, results_json(rows, chapter, title, ids))
+    return done, waiting

@@ -26,8 +26,9 @@ from pathlib import Path
 from typing import Callable
 
 from . import checks, sandbox
-from .feedback import Graded, Row, feedback_md, fmt, gradebook_csv, manual_csv, status, write_atomic
-from .spec import Chapter, Exercise, Function, SpecError, Text, default_key_dir, find_chapter, load_chapter
+from .feedback import RESULTS, Graded, Row, feedback_md, fmt, gradebook_csv, manual_csv, results_json, status, write_atomic
+from .plain import from_plain, to_plain
+from .spec import Chapter, Exercise, Function, SpecError, Text, ascii_minus, default_key_dir, find_chapter, load_chapter
 from .submissions import Submission, collect, parse
 
 RUNNER = Path(__file__).with_name("runner.py")
@@ -43,6 +44,7 @@ class Key:
     public: dict
     calls: dict[str, list[list[dict]]] = field(default_factory=dict)
     expected: dict[str, list[dict]] = field(default_factory=dict)
+    before: dict[str, list[list[dict]]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, key_dir: Path, number: int) -> Key:
@@ -54,6 +56,7 @@ class Key:
                 if isinstance(ex, Function):
                     key.calls[ex.id] = ex.calls()
                     key.expected[ex.id] = ex.expected_outputs()
+                    key.before[ex.id] = ex.inputs_as_sent(key.calls[ex.id])
             except Exception as exc:  # noqa: BLE001 - a broken key must stop the run with a clear message
                 raise SpecError(f"exercise {ex.id}: the reference answer could not be computed ({type(exc).__name__}: {exc})") from exc
         return key
@@ -76,9 +79,15 @@ class Report:
         return len(self.rows) == self.submissions
 
 
-def grade_exercise(ex: Exercise, pub: dict, answer: dict, results: list[dict], expected: list[dict]) -> Graded:
+def _lines(verdict: checks.Verdict, notes: bool = True) -> list[str]:
+    """The public checks' messages with their marks (✔ verified, ✘ failed, • recorded)."""
+    return [f"{checks.mark(ok)} {m}" for ok, m in verdict.messages if m] + ([f"Note: {n}" for n in verdict.notes] if notes else [])
+
+
+def grade_exercise(ex: Exercise, pub: dict, answer: dict, results: list[dict], expected: list[dict],
+                   before: list[list[dict]] | None = None) -> Graded:
     """Points and public feedback for one answer (plain data; the key stays here)."""
-    g = Graded(id=ex.id, prompt=ex.prompt.strip(), max=float(ex.points))
+    g = Graded(id=ex.id, prompt=ascii_minus(ex.prompt.strip()), max=float(ex.points))
     if answer.get("type") == "unreadable":
         g.state = "unreadable"
         g.lines.append(f"Your answer could not be read: {answer.get('error', 'unknown problem')}.")
@@ -86,30 +95,41 @@ def grade_exercise(ex: Exercise, pub: dict, answer: dict, results: list[dict], e
     by_args = {}
     for args, res in zip([c["args"] for c in pub["checks"] if c["check"] == "example"], results):
         by_args[json.dumps(args, sort_keys=True)] = res
-    verdict = checks.evaluate(pub, answer, lambda args: by_args.get(json.dumps(args, sort_keys=True), {"error": "not run"}))
+
+    def call(args: list) -> dict:
+        res = by_args.get(json.dumps(args, sort_keys=True), {"error": "not run"})
+        if "args_after" in res:
+            res = dict(res, mutated=res["args_after"] != [to_plain(from_plain(a)) for a in args])
+        return res
+
+    verdict = checks.evaluate(pub, answer, call)
     if verdict.state in ("not-attempted", "missing"):
         g.state = verdict.state
         g.lines.append("Not attempted." if verdict.state == "not-attempted" else f"No variable {ex.variable} was found in the notebook.")
         return g
     if verdict.state == "wrong-type":
         g.state = "wrong-type"
-        g.lines.extend(m for _, m in verdict.messages)
+        g.lines.extend(f"✘ {m}" for _, m in verdict.messages)
         if verdict.hint:
             g.lines.append(f"Hint: {verdict.hint}")
         return g
     if isinstance(ex, Text):
         g.state = "manual"
         g.text = answer.get("value", "")
+        g.lines.extend(_lines(verdict))
         g.lines.extend(ex.grade(answer, []).feedback)
         return g
     if isinstance(ex, Function):
-        score = ex.grade(answer, results, expected)
+        score = ex.grade(answer, results, expected, before)
     else:
         score = ex.grade(answer, results)
     g.points = round(ex.points * score.fraction, 2)
     g.state = "correct" if score.fraction >= 1 - 1e-9 else ("partial" if score.fraction > 0 else "wrong")
-    g.lines.extend(f"{'✔' if ok else '✘'} {m}" for ok, m in verdict.messages if m)
-    g.lines.extend(score.feedback)
+    g.lines.extend(_lines(verdict, notes=not isinstance(ex, Function)))  # a Function's grade reports changed inputs itself
+    for line in score.feedback:
+        if not any(line in shown for shown in g.lines):  # e.g. "Close — did you round?" said by both
+            g.lines.append(line)
+    g.lines = [ascii_minus(line) for line in g.lines]
     return g
 
 
@@ -177,7 +197,7 @@ def grade_one(
 ) -> tuple[Row, dict | None, str]:
     """Grade one submission: (its row, the worker's raw result, log text). Never raises."""
     ids = key.ids
-    empty = [Graded(id=ex.id, prompt=ex.prompt.strip(), max=float(ex.points)) for ex in key.chapter.exercises]
+    empty = [Graded(id=ex.id, prompt=ascii_minus(ex.prompt.strip()), max=float(ex.points)) for ex in key.chapter.exercises]
     if sub.error:
         return Row(sub.student, sub.source, sub.error, empty), None, sub.error
     parsed = parse(sub.data or b"")
@@ -194,9 +214,10 @@ def grade_one(
         if answer is None:
             answer = {"type": "unreadable", "error": "the run ended before answers were read"}
         try:
-            graded.append(grade_exercise(ex, pub, answer, result.get("calls", {}).get(ex.id, []), key.expected.get(ex.id, [])))
+            graded.append(grade_exercise(ex, pub, answer, result.get("calls", {}).get(ex.id, []), key.expected.get(ex.id, []),
+                                         key.before.get(ex.id)))
         except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the row
-            g = Graded(id=ex.id, prompt=ex.prompt.strip(), max=float(ex.points), state="unreadable")
+            g = Graded(id=ex.id, prompt=ascii_minus(ex.prompt.strip()), max=float(ex.points), state="unreadable")
             g.lines.append(f"Could not be graded ({type(exc).__name__}); your instructor has the details in the log.")
             log += f"\nexercise {ex.id}: grading failed: {type(exc).__name__}: {exc}"
             graded.append(g)
@@ -279,7 +300,7 @@ def grade(
         try:
             row, result, text = grade_one(sub, key, limits, slot, hide, tmp_root)
         except Exception as exc:  # noqa: BLE001 - never lose a row
-            empty = [Graded(id=ex.id, prompt=ex.prompt.strip(), max=float(ex.points)) for ex in key.chapter.exercises]
+            empty = [Graded(id=ex.id, prompt=ascii_minus(ex.prompt.strip()), max=float(ex.points)) for ex in key.chapter.exercises]
             row, result, text = Row(sub.student, sub.source, f"error: grader failure ({type(exc).__name__})", empty), None, repr(exc)
         finally:
             slots.put(slot)
@@ -324,6 +345,7 @@ def grade(
         bar.close()
         write_atomic(out / "gradebook.csv", gradebook_csv(rows, key.ids))
         write_atomic(out / "manual.csv", manual_csv(rows))
+        write_atomic(out / RESULTS, results_json(rows, key.chapter.number, key.chapter.title, key.ids))
         secs = time.monotonic() - t0
         note(f"done: {len(rows)} row(s) for {len(subs)} submission(s) in {secs:.1f} s")
     finally:

@@ -225,8 +225,22 @@ def _hashable(v: Any) -> Any:
 
 
 def describe(plain: dict) -> str:
-    """What kind of value this is, in words a student understands."""
+    """What kind of value this is, in words a student understands (with its size)."""
     t = plain.get("type")
+    if t == "series":
+        n = len(plain.get("data", []))
+        return "an empty pandas Series" if n == 0 else f"a pandas Series of {n} value" + ("" if n == 1 else "s")
+    if t == "list":
+        n = len(plain.get("items", []))
+        return "an empty list" if n == 0 else f"a list of {n} item" + ("" if n == 1 else "s")
+    if t == "array":
+        shape = plain.get("shape", [])
+        if len(shape) == 1:
+            return f"a NumPy array of {shape[0]} value" + ("" if shape[0] == 1 else "s")
+        return "a NumPy array of shape (" + ", ".join(str(s) for s in shape) + ")"
+    if t == "frame":
+        r, c = len(plain.get("index", [])), len(plain.get("columns", []))
+        return f"a pandas DataFrame ({r} row{'' if r == 1 else 's'} × {c} column{'' if c == 1 else 's'})"
     return {
         "ellipsis": "the placeholder ...",
         "missing": "nothing (the variable is not defined)",
@@ -235,11 +249,7 @@ def describe(plain: dict) -> str:
         "int": "a whole number (int)",
         "float": "a number (float)",
         "str": "text (a str)",
-        "list": "a list",
         "dict": "a dict",
-        "frame": "a pandas DataFrame",
-        "series": "a pandas Series",
-        "array": "a numpy array",
         "function": "a function",
         "too-large": f"a very large {plain.get('class', 'object')}",
     }.get(t, f"an object of type {plain.get('class', t)}")

@@ -12,7 +12,8 @@ JSON on stdout. The worker
    kernel (``os._exit``, a memory bomb), gets the kernel killed and restarted, the cells that
    had finished are replayed, the bad cell is skipped, and the run goes on;
 4. reads every answer variable out of the kernel as plain data (``plain.py``, sent in as
-   source), and calls function answers on the job's inputs, one call per request;
+   source), and calls function answers on the job's inputs, one call per request (sending
+   back the output and the arguments as they are after the call: did it change them?);
 5. kills everything it started and removes its files.
 
 It never sees reference answers or expected outputs: comparing is the grader's job.
@@ -73,6 +74,10 @@ def __ck_extract():
         try:
             _args = [_ns["from_plain"](_a) for _a in _req["args"]]
             _out = {"value": _ns["to_plain"](_fn(*_args))}
+            try:  # the arguments after the call: the grader compares them, outside, with what it sent
+                _out["args_after"] = [_ns["to_plain"](_a) for _a in _args]
+            except Exception:
+                pass
         except (Exception, SystemExit) as _e:
             _msg = str(_e).strip().splitlines()[0][:200] if str(_e).strip() else ""
             _out = {"error": type(_e).__name__ + (": " + _msg if _msg else "")}

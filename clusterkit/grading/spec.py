@@ -94,6 +94,31 @@ def _resolve(value: Any) -> Any:
     return value() if callable(value) else value
 
 
+#: Public text keys whose U+2212 minus signs become ASCII '-' (students paste formulas from hints).
+_TEXT_KEYS = ("prompt", "hint", "hidden_hint")
+
+
+def ascii_minus(text: str) -> str:
+    """Text with every U+2212 MINUS SIGN replaced by '-', so a formula pasted from a hint runs."""
+    return text.replace("\u2212", "-")
+
+
+def _plain_text(obj: Any) -> Any:
+    """A public spec with :func:`ascii_minus` applied to its prompts and hints."""
+    if isinstance(obj, dict):
+        return {k: ascii_minus(v) if k in _TEXT_KEYS and isinstance(v, str) else _plain_text(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_plain_text(v) for v in obj]
+    return obj
+
+
+def _rounded(salt: str, key: str, ref: float, tol: float) -> tuple[list[int], list[str]]:
+    """(decimals, hashes) of ``ref`` rounded too coarsely, for the "Close — did you round?" hint."""
+    decimals = _checks.rounding_decimals(tol)
+    hashes = sorted({_checks.rounded_hash(salt, key, t) for d in decimals for t in _checks.rounding_tokens(ref, d)})
+    return decimals, hashes
+
+
 # --------------------------------------------------------------------------- exercises
 
 
@@ -112,6 +137,13 @@ class Exercise:
 
     kind: ClassVar[str] = ""
     manual: ClassVar[bool] = False
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _answer_value(self) -> Any:
+        """The reference answer, computed once (a callable may run a model)."""
+        if "answer" not in self._cache:
+            self._cache["answer"] = _resolve(getattr(self, "answer"))
+        return self._cache["answer"]
 
     # -- public side
     def public_checks(self, salt: str) -> list[dict]:
@@ -147,27 +179,31 @@ class Exercise:
 
 @dataclass(kw_only=True)
 class Number(Exercise):
-    """A single number. Graded within ``max(abs, rel·|answer|)`` of the reference.
+    """A single number.
 
-    ``integer=True`` for counts (exact). The instant "correct!" of ``check()`` uses the
-    absolute tolerance ``hash_abs`` (default ``abs``) and is never looser than grading.
-    ``reveal=False`` leaves the hash out (``check()`` then only checks type and range).
+    ``integer=True`` for counts (exact). Otherwise ``abs`` is the precision the exercise asks
+    for: the answer is right when it lies within ``abs`` of the reference, widened to whole
+    rounding steps of ``abs/4`` (:func:`checks.band`) — so ``check()``'s instant "Correct!" (a
+    salted hash of those steps) and full points when graded are the same set of answers. An
+    answer that is the reference rounded too coarsely gets "Close — did you round?".
+    ``reveal=False`` leaves the hashes out: ``check()`` then only checks type and range, and
+    grading uses ``max(abs, rel·|answer|)``.
     """
 
     answer: Any
     integer: bool = False
     rel: float = 1e-3
     abs: float = 0.0
-    hash_abs: float | None = None
+    hash_abs: float | None = None  # no longer used (check() and grading share ``abs``); reported by problems()
     reveal: bool = True
     partial: list[Partial] = field(default_factory=list)
     kind: ClassVar[str] = "number"
 
     def _ref(self) -> float:
-        return float(_resolve(self.answer))
+        return float(self._answer_value())
 
     def reference(self) -> dict:
-        v = _resolve(self.answer)
+        v = self._answer_value()
         return to_plain(int(v) if self.integer else float(v))
 
     def public_checks(self, salt: str) -> list[dict]:
@@ -180,18 +216,30 @@ class Number(Exercise):
                 hashes = [_checks.answer_hash(salt, "", str(int(ref)))]
                 out.append({"check": "answer", "mode": "integer", "salt": salt, "hashes": hashes, "hint": self.hint})
             else:
-                tol = self.hash_abs if self.hash_abs is not None else self.abs
-                step = tol / 2
-                hashes = [_checks.answer_hash(salt, "", b) for b in _buckets(ref, tol, step)]
-                out.append({"check": "answer", "mode": "number", "salt": salt, "step": step, "hashes": hashes, "hint": self.hint})
+                step, buckets = _checks.band(ref, self.abs)
+                hashes = [_checks.answer_hash(salt, "", str(b)) for b in buckets]
+                decimals, rounded = _rounded(salt, "", ref, self.abs)
+                out.append({
+                    "check": "answer", "mode": "number", "salt": salt, "step": step, "hashes": hashes,
+                    "rounded": {"decimals": decimals, "hashes": rounded}, "close_hint": _checks.CLOSE_HINT,
+                    "hint": self.hint,
+                })
         return out
+
+    def accepts(self, v: float) -> bool:
+        """Whether a number earns full points (for revealed numbers: exactly what check() calls correct)."""
+        ref = self._ref()
+        if self.integer:
+            return math.isfinite(v) and float(v).is_integer() and int(v) == int(ref)
+        if self.reveal:
+            return _checks.in_band(v, ref, self.abs)
+        return compare.Tolerance(rel=self.rel, abs=self.abs).close(v, ref)
 
     def grade(self, answer: dict, results: list[dict]) -> Score:
         v = compare.number(answer)
         if v is None:
             return Score(0.0)
-        tol = compare.Tolerance(rel=0.0 if self.integer else self.rel, abs=0.0 if self.integer else self.abs)
-        if tol.close(v, self._ref()):
+        if self.accepts(v):
             return Score(1.0)
         for p in self.partial:
             try:
@@ -199,37 +247,37 @@ class Number(Exercise):
                     return Score(p.fraction, [p.feedback])
             except Exception:
                 continue
+        if self.reveal and not self.integer and _checks.looks_rounded(v, self._ref(), self.abs):
+            return Score(0.0, [_checks.CLOSE_HINT])
         return Score(0.0, [self.hint] if self.hint else [])
 
     def problems(self) -> list[str]:
         found = []
-        if self.reveal and not self.integer and not ((self.hash_abs if self.hash_abs is not None else self.abs) > 0):
-            found.append(f"{self.id}: a non-integer Number with reveal=True needs abs (or hash_abs) > 0")
+        if self.reveal and not self.integer and not self.abs > 0:
+            found.append(f"{self.id}: a non-integer Number with reveal=True needs abs > 0 (the precision asked for)")
+        if self.hash_abs is not None:
+            found.append(f"{self.id}: hash_abs is no longer used: check() and grading share one tolerance, abs")
         return found
-
-
-def _buckets(ref: float, tol: float, step: float) -> list[str]:
-    """Rounding buckets lying entirely within [ref − tol, ref + tol]."""
-    lo = math.ceil((ref - tol) / step - 1e-9)
-    hi = math.floor((ref + tol) / step + 1e-9)
-    return [str(b) for b in range(lo, hi)]
 
 
 @dataclass(kw_only=True)
 class Choice(Exercise):
-    """One of ``options`` (text; case and surrounding brackets are ignored).
+    """One of ``options`` (text; case, spacing and surrounding brackets are ignored, unless
+    ``exact=True``: then the option must be written as it is, e.g. a name "exactly as in the
+    table"; ``check()`` points out a case or spacing slip).
 
     ``reveal`` is False by default: with a hash of the right option, trying every option
-    with ``check()`` would give the answer away.
+    with ``check()`` would give the answer away; ``check()`` only records a valid option.
     """
 
     options: list[str]
     answer: Any
     reveal: bool = False
+    exact: bool = False
     kind: ClassVar[str] = "choice"
 
     def _ref(self) -> str:
-        return str(_resolve(self.answer))
+        return str(self._answer_value())
 
     def reference(self) -> dict:
         return to_plain(self._ref())
@@ -237,14 +285,18 @@ class Choice(Exercise):
     def public_checks(self, salt: str) -> list[dict]:
         out = super().public_checks(salt)
         opts = ", ".join(repr(o) for o in self.options)
-        out.append({"check": "options", "options": list(self.options), "hint": f"Answer with one of {opts}."})
+        check = {"check": "options", "options": list(self.options), "hint": f"Answer with one of {opts}."}
+        if self.exact:
+            check["exact"] = True
+        out.append(check)
         if self.reveal:
             h = _checks.answer_hash(salt, "", compare.normalise_choice(self._ref()))
-            out.append({"check": "answer", "mode": "choice", "salt": salt, "options": list(self.options), "hashes": [h], "hint": self.hint})
+            out.append({"check": "answer", "mode": "choice", "salt": salt, "options": list(self.options), "hashes": [h], "hint": self.hint,
+                        **({"exact": True} if self.exact else {})})
         return out
 
     def grade(self, answer: dict, results: list[dict]) -> Score:
-        picked = compare.match_choice(answer, self.options)
+        picked = compare.match_choice(answer, self.options, exact=self.exact)
         if picked is not None and picked == self._ref():
             return Score(1.0)
         return Score(0.0, [self.hint] if self.hint else [])
@@ -259,7 +311,9 @@ class Table(Exercise):
     """A pandas DataFrame: rows matched by label (any order), graded column by column.
 
     ``columns`` are required (extra columns are ignored); ``column_weights`` weigh them
-    (equal by default); ``rows`` default to the reference's index labels.
+    (equal by default); ``rows`` default to the reference's index labels. Each cell is right
+    as for :class:`Number` (within ``abs``, in whole steps of ``abs/4``: exactly what
+    ``check()`` calls a match); with ``reveal=False``, within ``max(abs, rel·|cell|)``.
     """
 
     answer: Any
@@ -269,14 +323,15 @@ class Table(Exercise):
     column_weights: dict[str, float] | None = None
     rel: float = 1e-3
     abs: float = 1e-6
-    hash_abs: float | None = None
+    hash_abs: float | None = None  # no longer used; reported by problems()
     reveal: bool = True
     column_hints: dict[str, str] = field(default_factory=dict)
     kind: ClassVar[str] = "table"
 
     def reference(self) -> dict:
-        frame = _resolve(self.answer)
-        return to_plain(frame[self.columns])
+        if "plain" not in self._cache:
+            self._cache["plain"] = to_plain(self._answer_value()[self.columns])
+        return self._cache["plain"]
 
     def _rows(self) -> list[str]:
         return list(self.rows) if self.rows is not None else list(self.reference()["index"])
@@ -288,30 +343,42 @@ class Table(Exercise):
         out.append({"check": "columns", "columns": list(self.columns), "rows": rows, "hint": "Name the columns " + ", ".join(self.columns) + "."})
         out.append({"check": "finite", "rows": rows, "columns": list(self.columns), "hint": "Some cells are empty (NaN), infinite or not numbers."})
         if self.reveal:
-            tol = self.hash_abs if self.hash_abs is not None else self.abs
-            step = tol / 2
             ref = compare.table(self.reference())
-            cells = {}
+            cells, rounded, step, decimals = {}, {}, None, []
             for r in rows:
                 for c in self.columns:
                     key = f"{r}\x1f{c}"
-                    cells[key] = [_checks.answer_hash(salt, key, b) for b in _buckets(float(ref.cell[(r, c)]), tol, step)]
-            out.append({"check": "answer", "mode": "table", "salt": salt, "step": step, "columns": list(self.columns), "cells": cells, "hint": self.hint})
+                    step, buckets = _checks.band(float(ref.cell[(r, c)]), self.abs)
+                    cells[key] = [_checks.answer_hash(salt, key, str(b)) for b in buckets]
+                    decimals, rounded[key] = _rounded(salt, key, float(ref.cell[(r, c)]), self.abs)
+            out.append({
+                "check": "answer", "mode": "table", "salt": salt, "step": step, "columns": list(self.columns), "cells": cells,
+                "rounded": {"decimals": decimals, "hashes": rounded}, "close_hint": _checks.CLOSE_HINT, "hint": self.hint,
+            })
         return out
+
+    def _cell_ok(self, v: Any, ref: float) -> bool:
+        if self.reveal:
+            return _checks.in_band(v, ref, self.abs)
+        return compare.Tolerance(self.rel, self.abs).close(v, ref)
 
     def grade(self, answer: dict, results: list[dict]) -> Score:
         ref = compare.table(self.reference())
         act = compare.table(answer, rows=ref.rows)
         if act is None:
             return Score(0.0)
-        tol = compare.Tolerance(self.rel, self.abs)
         weights = self.column_weights or {c: 1.0 for c in self.columns}
-        got, feedback = 0.0, []
+        got, feedback, rounded = 0.0, [], False
         for c in self.columns:
-            if compare.column_matches(act, ref, c, tol):
+            cells = [(act.cell.get((r, c)) if c in act.cols else None, ref.cell[(r, c)]) for r in ref.rows]
+            if all(self._cell_ok(v, e) for v, e in cells):
                 got += weights[c]
+            elif self.reveal and all(self._cell_ok(v, e) or _checks.looks_rounded(v, e, self.abs) for v, e in cells):
+                rounded = True
             elif c in self.column_hints:
                 feedback.append(self.column_hints[c])
+        if rounded:
+            feedback.insert(0, _checks.CLOSE_HINT)
         total = sum(weights.values())
         if got < total and not feedback and self.hint:
             feedback.append(self.hint)
@@ -321,8 +388,10 @@ class Table(Exercise):
         found = []
         if self.column_weights and set(self.column_weights) != set(self.columns):
             found.append(f"{self.id}: column_weights must name exactly the columns")
-        if self.reveal and not ((self.hash_abs if self.hash_abs is not None else self.abs) > 0):
-            found.append(f"{self.id}: a Table with reveal=True needs abs (or hash_abs) > 0")
+        if self.reveal and not self.abs > 0:
+            found.append(f"{self.id}: a Table with reveal=True needs abs > 0 (the precision asked for)")
+        if self.hash_abs is not None:
+            found.append(f"{self.id}: hash_abs is no longer used: check() and grading share one tolerance, abs")
         return found
 
 
@@ -334,13 +403,17 @@ class Function(Exercise):
     ``examples`` are public worked examples (shown in the prompt; ``check()`` runs them);
     ``cases`` are hidden inputs with weights; ``hidden_hint`` is public advice shown when a
     hidden case fails. A function that is not defined in the notebook (e.g. imported from
-    ``clusterkit``) earns nothing.
+    ``clusterkit``) earns nothing. The grader also notices when the function changes its
+    inputs (e.g. adds a column to the table it was given): that is always reported, and earns
+    ``inputs_unchanged`` (a weight like a case's; 0 by default) when it does not happen.
+    A 1-D array answer may come as a list, tuple or Series with the right values in order.
     """
 
     reference_function: Callable[..., Any]
     examples: list[Example] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
     example_weight: float = 1.0
+    inputs_unchanged: float = 0.0
     rel: float = 1e-4
     abs: float = 1e-6
     hidden_hint: str = ""
@@ -380,34 +453,85 @@ class Function(Exercise):
             out.append(to_plain(self.reference_function(*[from_plain(a) for a in args])))
         return out
 
+    @staticmethod
+    def inputs_as_sent(calls: list[list[dict]]) -> list[list[dict]]:
+        """Each call's arguments as the kernel sees them before the call (``to_plain(from_plain(a))``):
+        what the arguments must still be after it, when the function leaves its inputs alone."""
+        return [[to_plain(from_plain(a)) for a in args] for args in calls]
+
     def weights(self) -> list[float]:
         return [self.example_weight] * len(self.examples) + [c.weight for c in self.cases]
 
-    def grade(self, answer: dict, results: list[dict], expected: list[dict] | None = None) -> Score:
+    def scoring(self) -> str:
+        """How the points are split, for the feedback (e.g. "0.5 for the worked example and 0.5
+        for each of 5 hidden tests")."""
+        weights = self.weights()
+        total = sum(weights) + self.inputs_unchanged
+        if not total:
+            return ""
+        unit = self.points / total
+        parts = []
+        n_ex = len(self.examples)
+        if n_ex:
+            each = _pts(self.example_weight * unit)
+            parts.append(f"{each} for the worked example" if n_ex == 1 else f"{each} for each of the {n_ex} worked examples")
+        case_w = [c.weight for c in self.cases]
+        if case_w:
+            if len(set(case_w)) == 1:
+                each = _pts(case_w[0] * unit)
+                parts.append(f"{each} for the hidden test" if len(case_w) == 1 else f"{each} for each of {len(case_w)} hidden tests")
+            else:
+                parts.append(f"{_pts(sum(case_w) * unit)} for {len(case_w)} hidden tests (weighted)")
+        if self.inputs_unchanged:
+            parts.append(f"{_pts(self.inputs_unchanged * unit)} for leaving its inputs unchanged")
+        text = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+        return f"Points: {text}."
+
+    def grade(self, answer: dict, results: list[dict], expected: list[dict] | None = None,
+              before: list[list[dict]] | None = None) -> Score:
+        """Score the calls' ``results`` (``{"value": plain, "args_after": [...]}`` or
+        ``{"error": ...}``) against ``expected``; ``before`` (:meth:`inputs_as_sent`) enables
+        the check that the inputs were left unchanged."""
         if answer.get("module") not in ("__main__", None, ""):
             return Score(0.0, ["Write the function yourself in the notebook: a function imported from a package earns no points."])
         expected = expected if expected is not None else self.expected_outputs()
         tol = compare.Tolerance(self.rel, self.abs)
         weights = self.weights()
-        got, failed_hidden, errors = 0.0, 0, set()
+        got, failed_hidden, errors, kinds, mutated = 0.0, 0, set(), {}, False
         for i, (w, exp) in enumerate(zip(weights, expected)):
             res = results[i] if i < len(results) else {"error": "not run"}
             ok = "value" in res and compare.same_value(res["value"], exp, tol)[0]
+            if before is not None and i < len(before) and "args_after" in res and res["args_after"] != before[i]:
+                mutated = True
             if ok:
                 got += w
             elif i >= len(self.examples):
                 failed_hidden += 1
                 if res.get("error"):
                     errors.add(res["error"].split(":")[0])
+                elif "value" in res:
+                    why = compare.type_problem(res["value"], exp, sizes=False)  # names no label, value or size of a hidden input
+                    if why:
+                        kinds[why] = kinds.get(why, 0) + 1
+        if self.inputs_unchanged and not mutated and got > 0:
+            got += self.inputs_unchanged
         feedback = []
         n_hidden = len(self.cases)
         if n_hidden:
             feedback.append(f"Hidden tests: {n_hidden - failed_hidden} of {n_hidden} passed.")
         if errors:
             feedback.append("On some hidden inputs your function raised " + ", ".join(sorted(errors)) + ".")
-        if failed_hidden and self.hidden_hint:
+        for why, n in kinds.items():
+            feedback.append(f"On {n} hidden input{'' if n == 1 else 's'}: {why}.")
+        if mutated:
+            feedback.append("Your function changed an input it was given (e.g. added a column or overwrote values): "
+                            "work on a copy (table = table.copy()), so that the caller's data stays as it was.")
+        if failed_hidden > sum(kinds.values()) and self.hidden_hint:  # not when every failure is explained above
             feedback.append(self.hidden_hint)
-        return Score(got / sum(weights) if weights else 0.0, feedback)
+        if got < sum(weights) + self.inputs_unchanged - 1e-12:
+            feedback.append(self.scoring())
+        total = sum(weights) + self.inputs_unchanged
+        return Score(got / total if total else 0.0, [f for f in feedback if f])
 
     def problems(self) -> list[str]:
         found = []
@@ -424,6 +548,10 @@ class Function(Exercise):
             if not ok:
                 found.append(f"{self.id}: {ex.label}'s expected output disagrees with the reference ({why})")
         return found
+
+
+def _pts(x: float) -> str:
+    return f"{round(x, 2):g}"
 
 
 @dataclass(kw_only=True)
@@ -444,7 +572,7 @@ class Text(Exercise):
         return to_plain(self.model_answer)
 
     def grade(self, answer: dict, results: list[dict]) -> Score:
-        return Score(0.0, [f"Graded by your instructor ({self.points:g} points)."])
+        return Score(0.0, [f"Marked by your instructor ({self.points:g} points)."])
 
     def problems(self) -> list[str]:
         found = [] if self.rubric.strip() else [f"{self.id}: a Text exercise needs a rubric"]
@@ -478,13 +606,13 @@ class Chapter:
 
     def public(self) -> dict:
         """The public spec: ids, kinds, points, prompts, public checks and hints only."""
-        return {
+        return _plain_text({
             "format": FORMAT,
             "chapter": self.number,
             "title": self.title,
             "notebook": self.notebook,
             "exercises": [ex.public(f"{self.salt}:{ex.id}") for ex in self.exercises],
-        }
+        })
 
     def problems(self) -> list[str]:
         """Everything inconsistent in the definitions (empty when all is well)."""

@@ -17,13 +17,17 @@ import functools
 import json
 import os
 import sys
+import textwrap
 from importlib import resources
 from typing import Any
 
-from .checks import Verdict, evaluate
+from .checks import CLOSE_HINT, Verdict, evaluate, mark
 from .plain import from_plain, to_plain
 
 _last_chapter: int | None = None
+
+#: Lines printed by check() and check_all() fit the book's column.
+WIDTH = 88
 
 
 class UnknownExercise(KeyError):
@@ -64,7 +68,14 @@ def _caller(fn: Any):
 
     def call(args: list) -> dict:
         try:
-            return {"value": to_plain(fn(*[from_plain(a) for a in args]))}
+            objs = [from_plain(a) for a in args]
+            before = [to_plain(o) for o in objs]
+            out = {"value": to_plain(fn(*objs))}
+            try:
+                out["mutated"] = [to_plain(o) for o in objs] != before
+            except Exception:  # noqa: BLE001
+                pass
+            return out
         except Exception as exc:  # noqa: BLE001 - the student's code may raise anything
             msg = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else ""
             return {"error": f"{type(exc).__name__}" + (f": {msg}" if msg else "")}
@@ -84,38 +95,61 @@ def _pts(points: float) -> str:
     return f"{points:g} point" + ("" if points == 1 else "s")
 
 
+def _wrap(text: str, indent: str = "      ") -> str:
+    """``text`` wrapped to :data:`WIDTH` columns, continuation lines indented."""
+    return "\n".join(
+        textwrap.fill(line, WIDTH, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
+        for line in text.splitlines()
+    )
+
+
 def _format(ex: dict, verdict: Verdict) -> str:
     head = f"[{ex['id']}]"
     pts = _pts(ex["points"])
     if verdict.state == "not-attempted":
-        return f"{head} not attempted yet — {verdict.hint}"
+        return _wrap(f"{head} not attempted yet — {verdict.hint}")
     if verdict.state == "missing":
-        return f"{head} {verdict.hint}"
+        return _wrap(f"{head} {verdict.hint}")
     lines: list[str] = []
     if verdict.state == "correct":
         lines.append(f"{head} ✔ Correct! ({pts} when graded)")
     elif verdict.state == "manual":
         n = next((m for ok, m in verdict.messages if m.endswith("words")), "")
-        lines.append(f"{head} ✔ Your answer ({n}) will be graded by your instructor ({pts}).")
-    elif verdict.state == "passed":
+        lines.append(f"{head} • Answer recorded ({n}); it will be graded by your instructor ({pts}).")
+    elif verdict.state == "passed" and ex["kind"] == "function":
         done = "; ".join(m for ok, m in verdict.messages if ok)
-        later = "hidden tests will call it on other inputs" if ex["kind"] == "function" else "it is marked"
-        lines.append(f"{head} ✔ Passes the public checks" + (f" ({done})" if done else "") + f"; {later} when graded ({pts}).")
+        lines.append(f"{head} ✔ Passes the public checks" + (f" ({done})" if done else "")
+                     + f"; hidden tests will call it on other inputs when graded ({pts}).")
+    elif verdict.state == "passed":
+        recorded = next((m for ok, m in verdict.messages if m.startswith("answer recorded")), None)
+        if recorded:  # a choice: valid, and nothing more can be said before grading
+            lines.append(f"{head} • A{recorded[1:]}; whether it is right is marked when graded ({pts}).")
+        else:
+            seen = "; ".join(m for ok, m in verdict.messages if ok is None)
+            lines.append(f"{head} • Answer recorded" + (f" ({seen})" if seen else "")
+                         + f"; whether it is right is marked when graded ({pts}).")
     else:
-        failed = [m for ok, m in verdict.messages if not ok]
+        failed = [m for ok, m in verdict.messages if ok is False]
+        parts = [(ok, m) for ok, m in verdict.messages if ":" in m and m.split(":", 1)[1].strip().startswith(("matches", "does not match", "close"))]
         if verdict.state == "wrong-type":
             lines.append(f"{head} ✘ {failed[0] if failed else 'Wrong type of answer.'}")
-        elif any(m.endswith(("matches", "does not match yet")) for _, m in verdict.messages):
+        elif parts:
             lines.append(f"{head} ✘ Not everything matches yet:")
-            for ok, m in verdict.messages:
-                if m.endswith(("matches", "does not match yet")):
-                    lines.append(f"      {'✔' if ok else '✘'} {m}")
+            for ok, m in parts:
+                lines.append(f"      {mark(ok)} {m}")
         else:
             lines.append(f"{head} ✘ {failed[0] if failed else 'Not the expected answer yet.'}")
     shown = " ".join(lines)
     if verdict.hint and verdict.state in ("wrong-type", "failed") and verdict.hint.rstrip(".") not in shown:
         lines.append(f"      Hint: {verdict.hint}")
-    return "\n".join(lines)
+    lines.extend(f"      Note: {n}" for n in verdict.notes)
+    return "\n".join(_wrap(line, _continuation(line)) for line in lines)
+
+
+def _continuation(line: str) -> str:
+    """The indent of a wrapped line's continuation: under the text, past the mark or label."""
+    lead = len(line) - len(line.lstrip())
+    return " " * (lead + (6 if line.startswith("[") else 2))
 
 
 def check(ex_id: Any, value: Any = Ellipsis) -> None:
@@ -176,11 +210,11 @@ def check_all(chapter: int | None = None) -> None:
             return
         spec = public_spec(int(chapter))
         rows = progress(int(chapter), namespace)
-        print(f"Chapter {spec['chapter']} — {spec['title']}: your progress")
+        head = f"Chapter {spec['chapter']} — {spec['title']}: your progress"
+        print(head if len(head) <= WIDTH else f"Chapter {spec['chapter']} — your progress")
         label = {
             "correct": "✔ correct",
-            "passed": "✔ passes the public checks",
-            "manual": "✔ written (graded by your instructor)",
+            "manual": "• written (graded by your instructor)",
             "not-attempted": "· not attempted",
             "missing": "· not answered yet",
             "wrong-type": "✘ wrong type",
@@ -188,16 +222,25 @@ def check_all(chapter: int | None = None) -> None:
         }
         width = max(len(ex["variable"]) for ex, _ in rows)
         for ex, v in rows:
-            print(f"  {ex['id']:<5} {ex['variable']:<{width}}  {_pts(ex['points']):<9} {label.get(v.state, v.state)}")
-        ok = sum(1 for _, v in rows if v.ok)
-        correct = sum(1 for _, v in rows if v.state == "correct")
-        todo = len(rows) - ok
+            if v.state == "failed" and (v.hint == CLOSE_HINT or any(m == CLOSE_HINT for _, m in v.messages)):
+                text = "✘ close: did you round? keep full precision"
+            elif v.state == "passed":
+                text = "✔ public checks pass; hidden tests when graded" if ex["kind"] == "function" else "• recorded; marked when graded"
+            else:
+                text = label.get(v.state, v.state)
+            print(f"  {ex['id']:<5} {ex['variable']:<{width}}  {_pts(ex['points']):<9} {text}")
+        count = {s: sum(1 for _, v in rows if v.state == s) for s in ("correct", "passed", "manual", "failed", "wrong-type")}
+        todo = len(rows) - sum(count.values())
+        summary = [f"{count['correct']} of {len(rows)} confirmed correct"]
+        if count["passed"] + count["manual"]:
+            summary.append(f"{count['passed'] + count['manual']} recorded (marked when graded)")
+        if count["failed"] + count["wrong-type"]:
+            summary.append(f"{count['failed'] + count['wrong-type']} to fix")
+        summary.append(f"{todo} to go" if todo else "all answered")
+        print(_wrap("; ".join(summary) + ".", "  "))
         total = sum(ex["points"] for ex, _ in rows)
         manual = sum(ex["points"] for ex, _ in rows if ex.get("manual"))
-        print(
-            f"{ok} of {len(rows)} exercises pass the public checks ({correct} confirmed correct); {todo} to go. "
-            f"Points available: {total:g} ({total - manual:g} auto-graded, {manual:g} graded by your instructor)."
-        )
+        print(_wrap(f"Points available: {total:g} ({total - manual:g} auto-graded, {manual:g} graded by your instructor).", "  "))
     except UnknownExercise as exc:
         print(f"check_all: {exc.args[0]}")
     except Exception as exc:  # noqa: BLE001

@@ -188,6 +188,29 @@ def variants(ctx: dict) -> dict[str, Callable[[Path], object]]:
             cell.source = re.sub(rf"^(check\(.*{var}\s*\))", lambda m: extra + "\n" + m.group(1), cell.source, count=1, flags=re.M)
         return nb
 
+    def sloppy():  # right methods, but rounded, mutating, miscapitalised: what check() warns about
+        return answers(base(nbp), {
+            **SOLUTIONS,
+            "location_quotient": (
+                "def location_quotient(table):\n"
+                "    table['_total'] = table.sum(axis=1)  # changes the caller's table\n"
+                "    t = table.drop(columns='_total')\n"
+                "    return t.div(t.sum(axis=1), axis=0) / (t.sum() / t.to_numpy().sum())"
+            ),
+            "most_specialised": SOLUTIONS["most_specialised"] + "\nmost_specialised = most_specialised.lower()",
+            "hhi_electronics": SOLUTIONS["hhi_electronics"] + "\nhhi_electronics = round(hhi_electronics, -1)",
+            "shift_a": SOLUTIONS["shift_a"] + "\nshift_a = shift_a.round(1)",
+        })
+
+    def no_return():
+        return answers(base(nbp), {
+            **SOLUTIONS,
+            "location_quotient": (
+                "def location_quotient(table):\n"
+                "    lq = table.div(table.sum(axis=1), axis=0) / (table.sum() / table.to_numpy().sum())"
+            ),
+        })
+
     def exception_cell():
         return insert(right(), "x = 1 / 0")
 
@@ -292,6 +315,8 @@ def variants(ctx: dict) -> dict[str, Callable[[Path], object]]:
         "unknown_kernel": unknown_kernel,
         "answer_missing": answer_missing,
         "wrong_type": wrong_type,
+        "sloppy": sloppy,
+        "no_return": no_return,
         "exception_cell": exception_cell,
         "infinite_loop": infinite_loop,
         "swallow_interrupt": swallow_interrupt,
