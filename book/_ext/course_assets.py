@@ -150,10 +150,6 @@ def _extract(asset: NpmAsset) -> None:
                 extracted = tar.extractfile(member)
                 assert extracted is not None
                 target.write_bytes(extracted.read())
-    css = STATIC / VENDOR / "noto-sans-sc" / "400.css"
-    if asset.name == "@fontsource/noto-sans-sc":
-        # Only the woff2 files are served (every browser the book supports reads woff2).
-        css.write_text(re.sub(r", url\([^)]*\.woff\) format\('woff'\)", "", css.read_text()))
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(asset.url + "\n")
 
@@ -176,10 +172,24 @@ def _copy_plotly() -> str:
     return name
 
 
+def _fix_font_css() -> None:
+    """Serve only the woff2 files (every browser the book supports reads woff2), and let the one
+    weight serve every weight: with only "font-weight: 400", bold Chinese (a table header) showed
+    as empty boxes in Chromium."""
+    css = STATIC / VENDOR / "noto-sans-sc" / "400.css"
+    text = css.read_text()
+    fixed = re.sub(r", url\([^)]*\.woff\) format\('woff'\)", "", text).replace(
+        "font-weight: 400;", "font-weight: 100 900;"
+    )
+    if fixed != text:
+        css.write_text(fixed)
+
+
 def prepare() -> Path:
     """Fetch, verify and unpack every asset; return the static folder to serve."""
     for asset in ASSETS:
         _extract(asset)
+    _fix_font_css()
     _copy_plotly()
     return STATIC
 
