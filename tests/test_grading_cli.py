@@ -149,3 +149,39 @@ def test_written_answers_are_blank_until_merged(tmp_path):
     assert bad.returncode == 2 and "'lots' is not a number" in bad.stderr and "'zed' has no written answer" in bad.stderr
     assert "Traceback" not in bad.stderr
     assert cli("merge", str(tmp_path)).returncode == 2  # not a grader's folder
+
+
+@pytest.mark.slow
+def test_chapter_3_feedback_from_a_real_run(tmp_path):
+    """The grader, end to end, on Chapter 3 answers from the student review: a 4-row table, an endless
+    loop, a thin wrapper around the course's pipeline, common mistakes of 3.1 and a rounded 3.3."""
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    setup = "import clusterkit as ck\nimport pandas as pd\nfrom clusterkit.models import incubation"
+    table = (
+        'f = ck.data.load("03_tsinghua_yrd_figures", include_low=True)\n'
+        'c = f[(f["year"] == 2023) & (f["unit"] == "count")]\n'
+        'article_vs_source = c.pivot_table(index="metric", columns="claim_of", values="value", aggfunc="sum", fill_value=0)\n'
+        'article_vs_source["difference"] = article_vs_source["article"] - article_vs_source["source"]'
+    )
+    loops = "def open_pipeline_firms(intake, rates, lags, exit_rate, years):\n    while True:\n        pass"
+    wrapper = ("def open_pipeline_firms(intake, rates, lags, exit_rate, years):\n"
+               "    return float(incubation.run_pipeline(intake, rates, lags, 0.0, exit_rate, years).firms[-1])")
+    (subs / "loops.ipynb").write_text(_notebook(setup, "capacity_ratio = 15.0", table, "faster_prototypes = 32.6", loops))
+    (subs / "wrapper.ipynb").write_text(_notebook(setup, "capacity_ratio = float('nan')", wrapper))
+    out = tmp_path / "out"
+    proc = cli("grade", str(subs), "--chapter", "3", "--out", str(out), "-q", "--cell-timeout", "1", "--run-timeout", "120")
+    assert proc.returncode == 0, proc.stderr
+    rows = {line.split(",")[0]: line.split(",") for line in (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1:]}
+    assert rows["loops"][1:5] == ["0", "0", "0", "0"] and rows["wrapper"][4] == "0"
+    loops_fb = (out / "feedback" / "loops.md").read_text(encoding="utf-8")
+    assert "# Chapter 3 — Innovation-factor-led: a research institute as the seed of a cluster: feedback for loops" in loops_fb
+    assert "Your table has 4 rows; keep only the metrics both kinds of claim give (no fill_value; .dropna())." in loops_fb
+    assert "That is the increase" in loops_fb and "Close — did you round? Keep full precision." in loops_fb
+    assert "your function did not finish in time — is there a loop that never ends?" in loops_fb
+    assert "raised timed out" not in loops_fb and "?." not in loops_fb
+    wrapper_fb = (out / "feedback" / "wrapper.md").read_text(encoding="utf-8")
+    assert "Your function uses run_pipeline: compute the pipeline yourself" in wrapper_fb
+    assert "Your answer is NaN" in wrapper_fb
+    for label in ("key R&D platforms", "research institutes and centres"):  # the answer's rows, never named
+        assert label not in loops_fb

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from clusterkit import data, metrics
-from clusterkit.grading import authoring, checks, compare
+from clusterkit.grading import authoring, checks, compare, student
 from clusterkit.grading.plain import from_plain, to_plain
 from clusterkit.grading.spec import (
     Case, Chapter, Choice, Example, Function, Number, SpecError, Table, Text, chapter_files, load_chapter, public_path,
@@ -428,7 +428,7 @@ def test_function_feedback_names_kinds_explains_points_and_reports_changed_input
     strict = _f(5, inputs_unchanged=1.0)
     assert strict.grade(own, changed, expected, before).fraction == pytest.approx(6 / 7)
     assert strict.grade(own, right, expected, before).fraction == 1
-    assert "and 0.43 for leaving its inputs unchanged" in strict.scoring()
+    assert "and 3/7 for leaving its inputs unchanged" in strict.scoring()  # sevenths are written as fractions
     weighted = Function(id="9.1", variable="f", points=2, prompt="p", reference_function=abs, examples=[Example((1,), 1), Example((-2,), 2)],
                         cases=[Case((3,), weight=2), Case((-4,))])
     assert weighted.scoring() == "Points: 0.4 for each of the 2 worked examples and 1.2 for 2 hidden tests (weighted)."
@@ -458,3 +458,236 @@ def test_exercise_sources_write_formulas_in_ascii(name):
     src = (KEY / name).read_text(encoding="utf-8")
     assert "\u2212" not in src
     assert "g_ir" not in src  # the chapter's notation is g_ri
+
+
+# ---------------------------------------------------------------------- Chapter 3's review: the system
+
+
+CH3 = KEY / "03_research_institute.py"
+
+
+def _ch3():
+    chapter = load_chapter(CH3)
+    return chapter, {e["id"]: e for e in chapter.public()["exercises"]}
+
+
+def _counts() -> pd.DataFrame:
+    figures = data.load("03_tsinghua_yrd_figures", include_low=True)
+    return figures[(figures["year"] == 2023) & (figures["unit"] == "count")]
+
+
+def _pivot(**kw) -> pd.DataFrame:
+    table = _counts().pivot_table(index="metric", columns="claim_of", values="value", **kw)
+    table["difference"] = table["article"] - table["source"]
+    return table
+
+
+def test_extra_rows_are_rejected_by_check_and_grader():
+    chapter, pub = _ch3()
+    ex = chapter.exercise("3.2")
+    four = _pivot(aggfunc="sum", fill_value=0)  # the right values on the right rows, and two rows more
+    v = checks.evaluate(pub["3.2"], to_plain(four))
+    assert v.state == "failed" and v.messages[-1] == (
+        False, "Your table has 4 rows; keep only the metrics both kinds of claim give (no fill_value; .dropna()).")
+    score = ex.grade(to_plain(four), [])
+    assert score.fraction == 0 and score.feedback == [v.messages[-1][1]]
+    right = _pivot().dropna()
+    twice = pd.concat([right, right.iloc[:1]])
+    assert checks.evaluate(pub["3.2"], to_plain(twice)).state == "failed" and ex.grade(to_plain(twice), []).fraction == 0
+    assert checks.evaluate(pub["3.2"], to_plain(right)).state == "correct" and ex.grade(to_plain(right), []).fraction == 1
+    # every chapter: a table with a made-up extra row fails in check() exactly when the grader withholds points
+    ref = metrics.shift_share(wide(2015), wide(2020), "Region A")
+    t0 = load_chapter(KEY / "00_clusters.py").exercise("0.5")
+    extra = pd.concat([ref, ref.iloc[:1].rename(index=lambda r: "other industry")])
+    v = checks.evaluate(_public(t0), to_plain(extra))
+    assert v.state == "failed" and f"Your table has {len(ref) + 1} rows" in v.messages[-1][1] and "'other industry'" in v.messages[-1][1]
+    assert t0.grade(to_plain(extra), []).fraction == 0 and t0.grade(to_plain(extra), []).feedback == [v.messages[-1][1]]
+    # ... unless the exercise allows extra rows
+    lenient = Table(id="9.1", variable="t", points=3, prompt="p", answer=lambda: ref, columns=list(t0.columns), abs=0.01,
+                    extra_rows=True)
+    assert checks.evaluate(_public(lenient), to_plain(extra)).state == "correct" and lenient.grade(to_plain(extra), []).fraction == 1
+    # function outputs compare tables the same way
+    ok, why = compare.same_value(to_plain(extra), to_plain(ref), compare.Tolerance())
+    assert not ok and "1 row too many" in why
+
+
+def test_row_labels_that_are_part_of_the_answer_are_never_published_or_printed():
+    chapter, pub = _ch3()
+    ex = chapter.exercise("3.2")
+    secret = list(ex.reference()["index"])
+    text = json.dumps(pub["3.2"])
+    assert secret and not any(label in text for label in secret)
+    right = _pivot().dropna()
+    for answer in (right.reset_index(drop=True), right.iloc[:1], right.reset_index()):
+        v = checks.evaluate(pub["3.2"], to_plain(answer))
+        g = ex.grade(to_plain(answer), [])
+        shown = " ".join(m for _, m in v.messages) + " ".join(g.feedback) + (v.hint or "")
+        for label in secret:
+            if label not in list(answer.index) and label not in answer.to_numpy().ravel().tolist():
+                assert label[:25] not in shown, (label, shown)
+        assert (v.state == "correct") == (g.fraction == 1)
+    v = checks.evaluate(pub["3.2"], to_plain(right.iloc[:1]))
+    assert v.messages[-1][1].startswith("Your table's rows (metric): '" + right.index[0][:20])  # the student's own
+    # when the rows are given by the exercise (0.5: the industries), they may be named
+    assert "Use one row per industry (" in json.dumps(load_chapter(KEY / "00_clusters.py").public())
+
+
+def test_nested_columns_and_a_wrong_difference_get_their_own_advice():
+    chapter, pub = _ch3()
+    ex = chapter.exercise("3.2")
+    nested = _counts().pivot_table(index="metric", columns="claim_of", values=["value"]).dropna()
+    v = checks.evaluate(pub["3.2"], to_plain(nested))
+    assert "pass values='value' (a string, not a list)" in v.messages[-1][1] and v.hint is None
+    right = _pivot().dropna()
+    flipped = right.assign(difference=-right["difference"])
+    v = checks.evaluate(pub["3.2"], to_plain(flipped))
+    g = ex.grade(to_plain(flipped), [])
+    assert v.hint == ex.column_hints["difference"] and g.feedback == [ex.column_hints["difference"]]
+    assert "article - source, in counts" in v.hint and g.fraction == pytest.approx(2 / 3)
+
+
+def test_common_mistakes_are_named_by_both_sides_and_never_accepted():
+    chapter, pub = _ch3()
+    ex = chapter.exercise("3.1")
+    assert not any(str(v) in json.dumps(pub["3.1"]) for v in ("15.0", "1600", "1500"))  # hashed, not written
+    for value in (math.nan, 0.0, 15.0, 1600.0, 1500.0, 15.004):
+        v = checks.evaluate(pub["3.1"], to_plain(value))
+        g = ex.grade(to_plain(value), [])
+        assert v.state == "failed" and g.fraction == 0, value
+        assert g.feedback == [v.messages[-1][1]] and v.hint is None, value
+    assert ex.grade(to_plain(1 / 16), []).fraction == 0.5  # partial credit still comes first
+    bad = Number(id="9.1", variable="x", points=1, prompt="p", answer=16.0, abs=0.01,
+                 mistakes=[__import__("clusterkit.grading.spec", fromlist=["Mistake"]).Mistake(16.001, "no")])
+    assert "is accepted as right" in " ".join(bad.problems())
+
+
+def test_3_4_hidden_cases_catch_negative_counts_before_the_first_arrival():
+    chapter, _ = _ch3()
+    ex = chapter.exercise("3.4")
+
+    def closed_form(intake, rates, lags, exit_rate, years):  # right from the first arrival on, negative before it
+        first, c = 1 + sum(lags), rates[0] * rates[1] * rates[2]
+        if exit_rate == 0:
+            return max(0, years - first + 1) * intake * c
+        return intake * c * (1 - (1 - exit_rate) ** (years - first + 1)) / exit_rate
+
+    assert closed_form(60, [0.4, 0.25, 0.5], [2, 2, 3], 0.04, 3) == pytest.approx(-13.3, abs=0.05)  # the student's report
+    calls, expected = ex.calls(), ex.expected_outputs()
+    results = [{"value": to_plain(closed_form(*[from_plain(a) for a in args]))} for args in calls]
+    own = {"type": "function", "name": "f", "module": "__main__", "stub": False}
+    score = ex.grade(own, results, expected)
+    assert score.fraction < 1 and any("Hidden tests: 7 of 9 passed." == f for f in score.feedback)
+    assert any("never a negative number" in f for f in score.feedback)
+    years = [from_plain(args[4]) for args in calls]
+    assert {0, 3, 7, 8} <= set(years)  # well before, before, and exactly at the first arrival (year 8)
+    assert any(from_plain(args[2]) == [1, 1, 1] for args in calls) and any(from_plain(args[3]) == 0 for args in calls)
+
+
+def test_function_results_that_are_rounded_or_too_slow_are_named():
+    chapter, pub = _ch3()
+    ex = chapter.exercise("3.4")
+    calls, expected = ex.calls(), ex.expected_outputs()
+    own = {"type": "function", "name": "f", "module": "__main__", "stub": False}
+    rounded = [{"value": to_plain(round(from_plain(e), 1))} for e in expected]
+    score = ex.grade(own, rounded, expected)
+    assert any(f.startswith("On ") and f.endswith("hidden inputs: Close — did you round? Return the value unrounded.")
+               for f in score.feedback), score.feedback
+    assert compare.same_value(rounded[0]["value"], expected[0], compare.Tolerance(ex.rel, ex.abs))[1] == compare.ROUNDED_WHY
+    slow = [{"value": e} for e in expected[:3]] + [{"error": "timed out"}] * (len(expected) - 3)
+    score = ex.grade(own, slow, expected)
+    assert "On some hidden inputs your function did not finish in time — is there a loop that never ends?" in score.feedback
+    assert not any("raised timed out" in f for f in score.feedback)
+    v = checks.evaluate(pub["3.4"], own, lambda args: {"error": "timed out"})  # as the grader replays the worked example
+    assert v.messages[-1][1].endswith("your function did not finish in time — is there a loop that never ends?")
+    crash = [{"value": e} for e in expected[:-1]] + [{"error": "ZeroDivisionError: float division by zero"}]
+    assert "On some hidden inputs your function raised ZeroDivisionError." in ex.grade(own, crash, expected).feedback
+
+
+def test_a_split_of_points_adds_up():
+    seven = _f(5, inputs_unchanged=1.0)  # 3 points in sevenths
+    assert seven.scoring() == ("Points: 3/7 for the worked example, 3/7 for each of 5 hidden tests "
+                               "and 3/7 for leaving its inputs unchanged.")
+    own = {"type": "function", "name": "f", "module": "__main__", "stub": False}
+    expected = seven.expected_outputs()
+    results = [{"value": e} for e in expected[:-1]] + [{"error": "KeyError: 'a'"}]
+    score = seven.grade(own, results, expected, seven.inputs_as_sent(seven.calls()))
+    assert score.fraction == pytest.approx(6 / 7)
+    assert any(f.endswith("You earned 18/7 ≈ 2.57 of 3.") for f in score.feedback)
+    ch3 = load_chapter(CH3).exercise("3.4")
+    assert ch3.scoring() == "Points: 0.3 for the worked example and 0.3 for each of 9 hidden tests."
+
+
+def test_a_function_that_calls_the_course_implementation_earns_nothing():
+    from clusterkit.models import incubation
+    from clusterkit.models.incubation import run_pipeline as rp
+
+    chapter, pub = _ch3()
+    ex = chapter.exercise("3.4")
+
+    def direct(intake, rates, lags, exit_rate, years):
+        return float(incubation.run_pipeline(intake, rates, lags, 0.0, exit_rate, years).firms[-1])
+
+    def aliased(intake, rates, lags, exit_rate, years):
+        return float(rp(intake, rates, lags, 0.0, exit_rate, years).firms[-1])
+
+    def nested(intake, rates, lags, exit_rate, years):
+        run = lambda: incubation.pipeline_from_parameters(incubation.load_parameters())  # noqa: E731
+        return float(run().firms[-1])
+
+    def own_loop(intake, rates, lags, exit_rate, years):
+        run_pipeline = 0.0  # a local name is no call of the course's function
+        for year in range(1, years + 1):
+            run_pipeline = run_pipeline * (1 - exit_rate) + (intake * rates[0] * rates[1] * rates[2] if year > sum(lags) else 0)
+        return run_pipeline
+
+    outs = ex.expected_outputs()
+    for fn in (direct, aliased, nested):
+        plain = dict(to_plain(fn), module="__main__")  # as if written in the notebook
+        v = checks.evaluate(pub["3.4"], plain, lambda args: {"value": outs[0]})
+        score = ex.grade(plain, [{"value": o} for o in outs], outs)
+        assert v.state == "failed" and v.messages[-1][1].startswith("Your function uses "), fn.__name__
+        assert score.fraction == 0 and score.feedback == [v.messages[-1][1]], fn.__name__
+    plain = dict(to_plain(own_loop), module="__main__")
+    assert "run_pipeline" not in plain["uses"] and "range" in plain["uses"]
+    assert checks.evaluate(pub["3.4"], plain, student._caller(own_loop)).state == "passed"
+
+
+def test_3_3_precision_is_the_same_in_text_check_and_grading():
+    chapter, pub = _ch3()
+    ex = chapter.exercise("3.3")
+    ref = ex._ref()
+    assert "without rounding" in ex.prompt and "Keep full precision" in ex.prompt and "two decimals" not in ex.prompt
+    assert ex.abs == 0.005
+    for value, state in [(ref, "correct"), (round(ref, 4), "correct"), (round(ref, 1), "failed"), (round(ref), "failed")]:
+        v = checks.evaluate(pub["3.3"], to_plain(value))
+        assert v.state == state and (ex.grade(to_plain(value), []).fraction == 1) == (state == "correct"), value
+        if state == "failed":
+            assert (False, checks.CLOSE_HINT) in v.messages and ex.grade(to_plain(value), []).feedback == [checks.CLOSE_HINT]
+    nb = _ch3_notebook_text()
+    assert "Keep full precision: give the number as the model returns it, without rounding." in nb
+
+
+def _ch3_notebook_text() -> str:
+    import nbformat
+
+    nb = nbformat.read(REPO / "notebooks" / "03_research_institute.ipynb", as_version=4)
+    return " ".join(" ".join(c.source.split()) for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_chapter_3_notebook_and_key_say_the_same():
+    chapter, pub = _ch3()
+    nb = _ch3_notebook_text()
+    assert f"# Chapter 3 — {chapter.title}" in nb
+    text = chapter.exercise("3.6")
+    assert "(40–220 words)" in text.prompt and "(40–220 words)" in nb and (text.min_words, text.max_words) == (40, 220)
+    assert '"""like this"""' in text.prompt and '"""like this"""' in nb
+    words = next(c for c in pub["3.6"]["checks"] if c["check"] == "words")
+    assert (words["min"], words["max"]) == (40, 220)
+    fn = chapter.exercise("3.4")
+    assert fn.examples[0].label == "open_pipeline_firms(60, [0.4, 0.25, 0.5], [2, 2, 3], 0.04, 20)"
+    assert f"`{fn.examples[0].label}` gives 30.8849" in nb and f"`{fn.examples[0].label}` gives 30.8849" in fn.prompt
+    for phrase in ("lists or tuples", "some of 1 year", "an exit rate of 0", "before the first firm arrives (down to 0)",
+                   "exactly when it does", "incubation.run_pipeline"):
+        assert phrase in nb and phrase in fn.prompt, phrase
+    assert "article - source" in nb and "article - source" in chapter.exercise("3.2").prompt
+    assert "\u2212" not in CH3.read_text(encoding="utf-8")

@@ -200,7 +200,8 @@ def test_type_advice_fits_what_was_given(capsys):
     assert "You gave a pandas Series of 9 values (True/False); the answer is one number" in out
     assert "count the True values with .sum()" in out and ".item()" not in out
     out = said(capsys, "0.4", [1.0, 2.0, 3.0, 4.0])
-    assert "list of 4 items" in out and ".item()" not in out and "sum(...)" in out
+    assert "list of 4 items" in out and ".item()" not in out
+    assert "add them up" not in out and "sum the squared percentage shares" in out  # summing: the exercise's own hint
     assert "e.g. 'Region B'" in said(capsys, "0.3", 2)  # one of the exercise's own options
     assert "e.g. 'b'" in said(capsys, "0.6", 3)
     assert '"""like this"""' in said(capsys, "0.7", 42)
@@ -275,5 +276,214 @@ def test_output_fits_the_column(capsys):
         exec(f"check_all({n})", {"check_all": check_all, "n_zhejiang": 6, "reading": "a", "hhi_electronics": round(ref, -1),
                                  "location_quotient": location_quotient, "park_vs_cluster": "word " * 40})
         out += capsys.readouterr().out
+    long = [line for line in out.splitlines() if len(line) > 90]
+    assert long == [], "\n".join(long)
+
+
+# ---------------------------------------------------------------------- Chapter 3's review: what students read
+
+
+def _ch3_counts() -> pd.DataFrame:
+    figures = data.load("03_tsinghua_yrd_figures", include_low=True)
+    return figures[(figures["year"] == 2023) & (figures["unit"] == "count")]
+
+
+def _ch3_table(**pivot) -> pd.DataFrame:
+    table = _ch3_counts().pivot_table(index="metric", columns="claim_of", values="value", **pivot)
+    table["difference"] = table["article"] - table["source"]
+    return table
+
+
+def test_a_function_that_never_ends_is_stopped(capsys, monkeypatch):
+    """check() runs a function's worked example with a time limit: an endless loop does not hang the
+    notebook, and the message says what probably happened (main thread: a timer signal)."""
+    import time
+
+    import signal
+    import time
+
+    monkeypatch.setattr(student, "CALL_SECONDS", 1.0)
+
+    def open_pipeline_firms(intake, rates, lags, exit_rate, years):
+        firms = 0.0
+        while years > 0:  # forgets to count down
+            try:
+                firms += intake
+            except Exception:  # a student's own except Exception does not swallow the time limit
+                pass
+        return firms
+
+    outer = signal.getitimer(signal.ITIMER_REAL)  # pytest-timeout's timer: a kernel has none
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    handler = signal.getsignal(signal.SIGALRM)
+    try:
+        t0 = time.monotonic()
+        out = said(capsys, "3.4", open_pipeline_firms)
+        assert time.monotonic() - t0 < 4
+        assert signal.getsignal(signal.SIGALRM) is handler and signal.getitimer(signal.ITIMER_REAL)[0] == 0  # restored
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, *outer)
+    assert "your function did not finish in 1 s — is there a loop that never ends?" in out and "?." not in out
+    if outer[0]:  # with someone else's timer running, the helper thread does the job, and leaves that timer alone
+        out = said(capsys, "3.4", open_pipeline_firms)
+        assert "did not finish in 1 s" in out and 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= outer[0]
+
+    def location_quotient(table):  # a fast, right function is untouched by the limit
+        return table.div(table.sum(axis=1), axis=0) / (table.sum() / table.to_numpy().sum())
+
+    assert "Passes the public checks" in said(capsys, "0.2", location_quotient)
+
+
+def test_the_time_limit_also_works_outside_the_main_thread(monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setattr(student, "CALL_SECONDS", 1.0)
+
+    def spin(intake, rates, lags, exit_rate, years):
+        while True:
+            pass
+
+    box = {}
+    t = threading.Thread(target=lambda: box.setdefault("v", evaluate_answer("3.4", spin)))
+    t0 = time.monotonic()
+    t.start()
+    t.join(10)
+    assert not t.is_alive() and time.monotonic() - t0 < 4
+    assert any("did not finish in 1 s" in m for _, m in box["v"].messages)
+    time.sleep(0.2)
+    assert not [th for th in threading.enumerate() if th.name == "clusterkit-check"]  # the spinning helper was stopped
+
+
+def test_adding_up_is_suggested_only_for_true_false(capsys):
+    """A Series or array of numbers is not to be summed (a ratio, a stock): pick a value instead."""
+    figures = data.load("03_tsinghua_yrd_figures")
+    rows = figures[figures["metric"].str.startswith("butyl-rubber capacity")]
+    ratio = rows[rows["kind"] == "target"]["value"] / rows[rows["kind"] == "actual"]["value"]
+    out = said(capsys, "3.1", ratio)
+    assert "Series of 2 values" in out and ".sum()" not in out and "add them up" not in out
+    assert "Dividing one Series by another lines them up by index" in out and ".item()" in out
+    from clusterkit.models import incubation
+    run = incubation.pipeline_from_parameters(incubation.load_parameters(), talent_feedback=0, prototype_years=1)
+    out = said(capsys, "3.3", run.firms)
+    assert "[-1]" in out and ".sum()" not in out and "add them up" not in out
+    assert "count the True values with .sum()" in said(capsys, "0.1", data.load("00_cases")["province"] == "Zhejiang")
+
+
+def test_common_mistakes_of_3_1_are_named(capsys):
+    assert said(capsys, "3.1", 16.0).startswith("[3.1] ✔ Correct!")
+    for value, words in [(float("nan"), "Your answer is NaN: a selection came out empty, or two Series were divided"),
+                         (0.0, "Your answer is 0: a selection came out empty"), (0, "Your answer is 0"),
+                         (15.0, "That is the increase"), (1600.0, "looks like a percentage"),
+                         (1500, "percentage increase")]:
+        out = said(capsys, "3.1", value)
+        assert words in out and "above 1" not in out and "Correct" not in out, value
+        assert ".item()" in out or "target / first plant" in out, value
+    assert "above 1" in said(capsys, "3.1", 1 / 16)  # the inverted ratio keeps its own advice
+
+
+def test_3_2_extra_rows_nested_columns_and_empty_cells(capsys):
+    right = _ch3_table().dropna()
+    assert said(capsys, "3.2", right).startswith("[3.2] ✔ Correct!")
+    out = said(capsys, "3.2", _ch3_table(aggfunc="sum", fill_value=0))  # 4 rows, no NaN: was ✔ before
+    assert out == ("[3.2] ✘ Your table has 4 rows; keep only the metrics both kinds of claim give "
+                   "(no fill_value; .dropna()).")
+    assert "Your table has 3 rows" in said(capsys, "3.2", pd.concat([right, right.iloc[:1]]))  # a row twice
+    nested = _ch3_counts().pivot_table(index="metric", columns="claim_of", values=["value"]).dropna()
+    assert "pass values='value' (a string, not a list)" in said(capsys, "3.2", nested)
+    holes = right.copy()
+    holes.iloc[0, 0] = float("nan")
+    assert "those are metrics only one kind of claim gives — .dropna()" in said(capsys, "3.2", holes)
+
+
+def test_3_2_messages_name_the_students_rows_never_the_expected_ones(capsys):
+    right = _ch3_table().dropna()
+    secret = list(right.index)
+    wrong_filter = _ch3_counts()[_ch3_counts()["claim_of"] == "source"].set_index("metric")[["value"]]
+    wrong_filter = wrong_filter.assign(article=1.0, source=1.0, difference=0.0).iloc[[1]]
+    for answer in (right.reset_index(drop=True), right.iloc[:1], wrong_filter):
+        out = said(capsys, "3.2", answer)
+        assert out.startswith("[3.2] ✘ Your table's rows (metric): ") and "Check the filter" in out
+        missing = [m for m in secret if m not in answer.index]
+        assert not any(m[:20] in out for m in missing), out
+    assert "'0', '1'" in said(capsys, "3.2", right.reset_index(drop=True))
+    text = json.dumps(student.public_spec(3))
+    assert not any(m in text for m in secret)  # the public spec holds salted keys, not the metrics
+
+
+def test_3_2_only_difference_wrong_gets_its_own_hint(capsys):
+    right = _ch3_table().dropna()
+    flipped = right.assign(difference=right["source"] - right["article"])
+    out = said(capsys, "3.2", flipped)
+    assert "✔ article: matches" in out and "✘ difference: does not match yet" in out
+    assert "Hint: difference is article - source, in counts" in out and "Check the filter" not in out
+    wrong = right * 2
+    out = said(capsys, "3.2", wrong)
+    assert "Hint: Check the filter" in out and "difference is" not in out  # nothing matches: the general hint
+
+
+def test_3_4_messages_show_the_call_and_catch_rounding_and_wrappers(capsys):
+    def open_pipeline_firms(intake, rates, lags, exit_rate, years):
+        rates = tuple(rates) + ()
+        first, per_year, firms = 1 + sum(lags), intake * rates[0] * rates[1] * rates[2], 0.0
+        for year in range(1, years + 1):
+            firms = firms * (1 - exit_rate) + (per_year if year >= first else 0.0)
+        return firms
+
+    assert "✔ Passes the public checks" in said(capsys, "3.4", open_pipeline_firms)
+
+    def tuples_only(intake, rates, lags, exit_rate, years):
+        return open_pipeline_firms(intake, rates + (), lags, exit_rate, years)
+
+    out = said(capsys, "3.4", tuples_only)
+    assert "On open_pipeline_firms(60, [0.4, 0.25, 0.5], [2, 2, 3], 0.04, 20) your function raised TypeError" in out
+
+    def rounded(intake, rates, lags, exit_rate, years):
+        return round(open_pipeline_firms(intake, rates, lags, exit_rate, years), 2)
+
+    assert "Close — did you round? Return the value unrounded." in said(capsys, "3.4", rounded)
+
+    from clusterkit.models import incubation
+    from clusterkit.models.incubation import run_pipeline as rp
+
+    def wrapper(intake, rates, lags, exit_rate, years):
+        return float(incubation.run_pipeline(intake, rates, lags, 0.0, exit_rate, years).firms[-1])
+
+    def via_helper(intake, rates, lags, exit_rate, years):
+        return float(_helper(intake, rates, lags, exit_rate, years).firms[-1])
+
+    globals()["_helper"] = lambda i, r, l, e, y: rp(i, r, l, 0.0, e, y)  # an alias, in a notebook helper
+    try:
+        for fn in (wrapper, via_helper):
+            out = said(capsys, "3.4", fn)
+            assert out.startswith("[3.4] ✘ Your function uses run_pipeline: compute the pipeline yourself"), out
+    finally:
+        del globals()["_helper"]
+
+
+def test_check_all_shows_a_whole_title(capsys):
+    exec("check_all(3)", {"check_all": check_all})
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "Chapter 3 — A research institute as the seed of a cluster: your progress"
+    assert student.public_spec(3)["title"] == "Innovation-factor-led: a research institute as the seed of a cluster"
+    long = {"chapter": 9, "title": "A title far too long " * 5, "short_title": "A title far too long " * 5}
+    head = student._heading(long)
+    assert "your progress" in head and all(len(line) <= student.WIDTH for line in head.splitlines())  # wrapped, not cut
+
+
+def test_chapter_3_messages_fit_the_column(capsys):
+    counts = _ch3_counts()
+    right = _ch3_table().dropna()
+    answers = {
+        "3.1": [float("nan"), 0.0, 15.0, 1600.0, 1 / 16, pd.Series([1.0, 2.0])],
+        "3.2": [_ch3_table(aggfunc="sum", fill_value=0), right.reset_index(drop=True), right.iloc[:1],
+                counts.pivot_table(index="metric", columns="claim_of", values=["value"]).dropna(),
+                right.assign(difference=-right["difference"])],
+        "3.3": [32.6, np.arange(3.0)],
+        "3.4": [lambda intake, rates, lags, exit_rate, years: 30.88, lambda *a: 1 / 0], "3.6": ["short"],
+    }
+    out = "".join(_raw(capsys, i, v) for i, vs in answers.items() for v in vs)
+    exec("check_all(3)", {"check_all": check_all, "capacity_ratio": 15.0})
+    out += capsys.readouterr().out
     long = [line for line in out.splitlines() if len(line) > 90]
     assert long == [], "\n".join(long)

@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
 from . import compare
+from .compare import looks_rounded, rounded_token, rounding_decimals, rounding_tokens  # noqa: F401 - part of this module's API
 from .plain import describe
 
 KINDS = ("number", "table", "choice", "function", "text")
@@ -38,7 +40,10 @@ Messages = list[tuple[bool | None, str]]
 MARKS = {True: "✔", False: "✘", None: "•"}
 
 #: Public checks that only say an answer is usable or plausible: never a ✔ when they pass.
-NEUTRAL = ("integer", "range", "finite", "options", "columns", "rows", "words")
+NEUTRAL = ("integer", "range", "finite", "options", "columns", "rows", "words", "mistake", "forbidden")
+
+#: Checks whose failure message already says what to do: no separate "Hint:" line after it.
+SELF_CONTAINED = ("rows", "columns", "finite", "mistake", "forbidden")
 
 #: The rounding buckets of the answer hash are this many times finer than the tolerance.
 BAND_STEPS = 4
@@ -101,46 +106,21 @@ def in_band(value: float, ref: float, tol: float) -> bool:
     return bucket_index(value, step) in buckets
 
 
+def row_key(salt: str, label: str) -> str:
+    """A table row label as the public spec holds it when the labels are part of the answer."""
+    return "row:" + answer_hash(salt, "row", label)
+
+
+def mistake_token(value: float, step: float) -> str:
+    """What a common mistake's hash is made of: the value's bucket ("nan" for NaN)."""
+    if not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return bucket(value, step)
+
+
 def rounded_hash(salt: str, key: str, token: str) -> str:
     """The salted hash of the reference rounded too coarsely (``key``: "" or a table cell)."""
     return answer_hash(salt, f"{key}\x1fround", token)
-
-
-def rounding_decimals(tol: float) -> list[int]:
-    """Decimals d (as in ``round(x, d)``) at which rounding can put an answer outside ``tol``:
-    the finest such rounding and the two coarser ones (tol 1 → -1, -2, -3: tens, hundreds…)."""
-    if not tol > 0:
-        return []
-    k = math.floor(math.log10(2 * tol)) + 1  # 10**k is the first power of ten above 2·tol
-    return [-k, -k - 1, -k - 2]
-
-
-def rounded_token(value: float, d: int) -> str | None:
-    """``"d:n"`` when ``value`` is a whole number of units 10**-d (it looks rounded to d
-    decimals), else None. Zero is not counted as a rounding."""
-    x = value * 10.0**d
-    n = round(x)
-    if n == 0 or abs(x - n) > 1e-6 * max(1.0, abs(x)):
-        return None
-    return f"{d}:{n}"
-
-
-def rounding_tokens(ref: float, d: int) -> list[str]:
-    """The tokens of ``ref`` rounded (half-even, half-up or truncated) to d decimals."""
-    x = ref * 10.0**d
-    found = {round(x), math.floor(x + 0.5), math.trunc(x)}
-    return sorted(f"{d}:{n}" for n in found if n != 0)
-
-
-def looks_rounded(value: float, ref: float, tol: float) -> bool:
-    """Whether ``value`` is ``ref`` rounded too coarsely (grader side of the "Close" message)."""
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-        return False
-    for d in rounding_decimals(tol):
-        token = rounded_token(value, d)
-        if token is not None and token in rounding_tokens(ref, d):
-            return True
-    return False
 
 
 def number_token(value: float, mode: str, step: float | None) -> str | None:
@@ -203,10 +183,9 @@ def _type_message(expect: str, plain: dict, ex: dict | None = None) -> str:
         if expect == "number" and all(isinstance(v, bool) for v in values):
             return (f"You gave {got} (True/False); the answer is one number — "
                     "e.g. count the True values with .sum().")
-        if expect == "number":
-            pick = ".loc[...]" if t == "series" else "[i]"
-            add = "sum(...)" if t == "list" else ".sum()"
-            return f"You gave {got}; the answer is one number — e.g. add them up with {add}, or pick the one you need with {pick}."
+        if expect == "number":  # adding them up is advice only for True/False values (above): not for a ratio or a stock
+            pick = ".loc[label] (or .iloc[-1] for the last)" if t == "series" else "[i] (e.g. [-1] for the last)"
+            return f"You gave {got}; the answer is one number — pick the one you need with {pick}."
         return f"You gave {got}; the answer is one option, as text."
     extra = ""
     if expect == "number" and t == "str":
@@ -239,14 +218,138 @@ def _range_text(lo: float | None, hi: float | None, plausible: bool = True) -> s
     return "a number"
 
 
+# --------------------------------------------------------------------------- messages both sides give
+# check() (on the public spec) and the grader (on the key) word these the same way, so that the
+# feedback file does not say a thing twice in two ways.
+
+
+def _shown(labels: list[str], n: int = 4) -> str:
+    """A few of a student's own labels, quoted and shortened."""
+    out = ", ".join(repr(lab if len(lab) <= 40 else lab[:39] + "…") for lab in labels[:n])
+    return out + (f" and {len(labels) - n} more" if len(labels) > n else "")
+
+
+def rows_problem(cells: compare.Cells | None, want: list[str], what: str, hint: str, extra_hint: str = "",
+                 extra_ok: bool = False, reveal: bool = True) -> str | None:
+    """Why a table's rows are not the expected ones (None when they are).
+
+    ``cells.rows`` and ``want`` are labels (or, with ``reveal=False``, their keys: the labels are
+    part of the answer and are never printed — the student's own labels are shown instead).
+    Extra rows are wrong unless ``extra_ok``."""
+    if cells is None or not cells.rows:
+        return f"Your table has no rows. {hint}".strip()
+    missing = [r for r in want if r not in cells.rows]
+    n = len(cells.rows)
+    if missing:
+        if reveal:
+            return hint or "Missing rows: " + ", ".join(missing[:6]) + "."
+        return f"Your table's rows ({what}): {_shown(cells.labels)}. {hint}".strip()
+    extra = cells.extra_rows(want)
+    if extra and not extra_ok:
+        if extra_hint:
+            return f"Your table has {n} rows; {extra_hint}"
+        if reveal:
+            extras = [lab for lab, r in zip(cells.labels, cells.rows) if r not in want]
+            return (f"Your table has {n} rows; keep one row per {what} asked for and no others"
+                    + (f" (remove {_shown(extras)})." if extras else " (some appear twice)."))
+        return f"Your table has {n} rows; keep only the rows the exercise asks for, one per {what}."
+    return None
+
+
+def columns_problem(cells: compare.Cells | None, want: list[str], hint: str) -> str | None:
+    """Why a table lacks the expected columns (None when it has them all)."""
+    have = cells.cols if cells else []
+    missing = [c for c in want if c not in have]
+    if not missing:
+        return None
+    nested = [c for c in have if " / " in c and c.rsplit(" / ", 1)[1] in missing]
+    if nested:  # e.g. pivot_table(values=["value"]) → columns ('value', 'article'), read as "value / article"
+        top = nested[0].rsplit(" / ", 1)[0]
+        return (f"Your columns have two levels (e.g. {nested[0]!r}): pass values={top!r} (a string, not a list) "
+                "to pivot_table, or drop the top level with .droplevel(0, axis=1).")
+    return hint or "Missing columns: " + ", ".join(missing) + "."
+
+
+def table_hint(matched: list[str], close: list[str], wrong: list[str], column_hints: dict[str, str], hint: str) -> list[str]:
+    """Advice on a table whose rows and columns are right but some values are not: "Close — did
+    you round?" when every column is right or merely rounded; a column's own hint when the other
+    columns are right and each wrong column has one (e.g. only `difference` is off); otherwise
+    the exercise's general hint."""
+    out = [CLOSE_HINT] if close else []
+    if wrong:
+        if matched and all(column_hints.get(c) for c in wrong):
+            out += [column_hints[c] for c in wrong]
+        elif hint:
+            out.append(hint)
+    return out
+
+
+#: What the grader's worker reports instead of an exception, and how to say it to a student.
+_RUN_PROBLEMS = {
+    "stopped the kernel": "stopped the kernel (did it use too much memory?)",
+    "the answer is too large": "returned a result too large to read",
+}
+TIMEOUT_ADVICE = "is there a loop that never ends?"
+
+
+def error_phrase(error: str, seconds: float | None = None) -> str:
+    """What a function did instead of returning, after "your function": "raised ZeroDivisionError:
+    division by zero", "did not finish in 5 s — is there a loop that never ends?"…"""
+    if error.startswith("timed out"):
+        when = f"in {seconds:g} s" if seconds else "in time"
+        return f"did not finish {when} — {TIMEOUT_ADVICE}"
+    if error in _RUN_PROBLEMS:
+        return _RUN_PROBLEMS[error]
+    if exception_name(error):
+        return f"raised {error}"
+    return f"could not be run ({error})"
+
+
+def sentence(text: str) -> str:
+    """``text`` ending with a full stop (unless it ends with a question or exclamation mark already)."""
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def exception_name(error: str) -> str | None:
+    """The exception's name in "ZeroDivisionError: division by zero" (None for the worker's own reports)."""
+    name = error.split(":", 1)[0].strip()
+    return name if re.fullmatch(r"[A-Za-z_][\w.]*", name) else None
+
+
+def forbidden_message(used: list[str], hint: str) -> str:
+    return f"Your function uses {used[0]}: {hint}" if hint else f"Your function uses {used[0]}, which this exercise does not allow."
+
+
+def forbidden_used(plain: dict, names: list[str]) -> list[str]:
+    """Which of ``names`` a function answer uses (its code, its helpers, what it imports)."""
+    uses = set(plain.get("uses") or [])
+    return [n for n in names if n in uses]
+
+
+# --------------------------------------------------------------------------- running the checks
+
+
+def _cells(check: dict, plain: dict) -> compare.Cells | None:
+    """A table answer's cells, rows keyed as the check holds them (labels, or their salted keys)."""
+    salt = check.get("row_salt")
+    return compare.table(plain, rows=check.get("rows"), key=(lambda r: row_key(salt, r)) if salt else None)
+
+
 def _run(check: dict, plain: dict, call: Callable[[list], dict] | None) -> tuple[bool, str, list[str]]:
-    """One check → (passed, message, notes)."""
+    """One check → (passed, message, notes). A check that passes quietly gives an empty message."""
     kind = check["check"]
     hint = check.get("hint", "")
     if kind == "integer":
         v = compare.number(plain)
         ok = v is not None and math.isfinite(v) and float(v).is_integer()
         return ok, "a whole number" if ok else (hint or "Expected a whole number."), []
+    if kind == "mistake":  # a common mistake, recognised by its salted hash: never the answer
+        v = compare.number(plain)
+        hit = v is not None and answer_hash(check["salt"], "mistake", mistake_token(v, check["step"])) in check["hashes"]
+        return not hit, "" if not hit else hint, []
+    if kind == "forbidden":
+        used = forbidden_used(plain, check["names"])
+        return not used, "" if not used else forbidden_message(used, hint), []
     if kind == "range":
         v = compare.number(plain)
         lo, hi = check.get("min"), check.get("max")
@@ -255,13 +358,14 @@ def _run(check: dict, plain: dict, call: Callable[[list], dict] | None) -> tuple
             return True, _range_text(lo, hi), []
         return False, hint or f"Expected a value {_range_text(lo, hi, plausible=False)}.", []
     if kind == "finite":
-        cells = compare.table(plain, rows=check.get("rows"))
+        cells = _cells(check, plain)
         if cells:
             cols = check.get("columns") or cells.cols
-            vals = [v for (r, c), v in cells.cell.items() if c in cols]
+            rows = set(check.get("rows") or cells.rows)
+            vals = [v for (r, c), v in cells.cell.items() if c in cols and r in rows]
         else:
             vals = [plain.get("value")]
-        ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals)
+        ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in vals)
         return ok, "all values are finite numbers" if ok else (hint or "Some values are not finite numbers (NaN, inf or text)."), []
     if kind == "options":
         exact = bool(check.get("exact"))
@@ -274,18 +378,12 @@ def _run(check: dict, plain: dict, call: Callable[[list], dict] | None) -> tuple
         opts = ", ".join(repr(o) for o in check["options"])
         return False, hint or f"Expected one of {opts}.", []
     if kind == "columns":
-        cells = compare.table(plain, rows=check.get("rows"))
-        missing = [c for c in check["columns"] if not cells or c not in cells.cols]
-        ok = not missing
-        msg = "has the columns " + ", ".join(check["columns"])
-        return ok, msg if ok else (hint or "Missing columns: " + ", ".join(missing) + "."), []
+        problem = columns_problem(_cells(check, plain), check["columns"], hint)
+        return problem is None, problem or "has the columns " + ", ".join(check["columns"]), []
     if kind == "rows":
-        cells = compare.table(plain, rows=check["rows"])
-        missing = [r for r in check["rows"] if not cells or r not in cells.rows]
-        ok = not missing
-        return ok, ("has one row per " + check.get("what", "label")) if ok else (
-            hint or "Missing rows: " + ", ".join(missing[:6]) + "."
-        ), []
+        problem = rows_problem(_cells(check, plain), check["rows"], check.get("what", "label"), hint,
+                               check.get("extra_hint", ""), bool(check.get("extra_ok")), not check.get("row_salt"))
+        return problem is None, problem or "has one row per " + check.get("what", "label"), []
     if kind == "words":
         text = plain.get("value", "") if plain.get("type") == "str" else ""
         n = len(text.split())
@@ -298,7 +396,7 @@ def _run(check: dict, plain: dict, call: Callable[[list], dict] | None) -> tuple
         out = call(check["args"])
         label = check.get("label", "the worked example")
         if out.get("error"):
-            return False, f"On {label} your function raised {out['error']}.", []
+            return False, sentence(f"On {label} your function {error_phrase(out['error'], out.get('seconds'))}"), []
         notes = []
         if out.get("mutated"):
             notes.append(f"On {label} your function changed its input: work on a copy "
@@ -321,22 +419,22 @@ def _close(check: dict, key: str, value: float) -> bool:
     return False
 
 
-def _answer(check: dict, plain: dict) -> tuple[bool, Messages, bool]:
-    """The hash check: (all correct, per-part messages, close: rounded too coarsely)."""
+def _answer(check: dict, plain: dict) -> tuple[bool, Messages, bool, list[str]]:
+    """The hash check: (all correct, per-part messages, close: rounded too coarsely, advice for a table)."""
     mode, salt, step = check["mode"], check["salt"], check.get("step")
     if mode in ("integer", "number"):
         v = compare.number(plain)
         if v is None or not math.isfinite(v):
-            return False, [], False
+            return False, [], False, []
         token = number_token(v, mode, step)
         ok = token is not None and answer_hash(salt, "", token) in check["hashes"]
-        return ok, [], (not ok and mode == "number" and _close(check, "", v))
+        return ok, [], (not ok and mode == "number" and _close(check, "", v)), []
     if mode == "choice":
         picked = compare.match_choice(plain, check["options"], exact=bool(check.get("exact")))
-        return picked is not None and answer_hash(salt, "", compare.normalise_choice(picked)) in check["hashes"], [], False
+        return picked is not None and answer_hash(salt, "", compare.normalise_choice(picked)) in check["hashes"], [], False, []
     if mode == "table":
         rows = sorted({k.split("\x1f")[0] for k in check["cells"]})
-        cells = compare.table(plain, rows=rows)
+        cells = _cells(dict(check, rows=rows), plain)
         per_col: dict[str, bool] = {}
         close_col: dict[str, bool] = {}
         for key, hashes in check["cells"].items():
@@ -348,18 +446,22 @@ def _answer(check: dict, plain: dict) -> tuple[bool, Messages, bool]:
             close_col[c] = close_col.get(c, True) and (ok or (number and _close(check, key, v)))
         order = check.get("columns") or list(per_col)
         msgs: Messages = []
+        matched, close, wrong = [], [], []
         for c in order:
             if c not in per_col:
                 continue
             if per_col[c]:
                 msgs.append((True, f"{c}: matches"))
+                matched.append(c)
             elif close_col[c]:
                 msgs.append((False, f"{c}: close, but not within the tolerance"))
+                close.append(c)
             else:
                 msgs.append((False, f"{c}: does not match yet"))
-        all_ok = all(per_col.values())
-        close = not all_ok and all(close_col.values())
-        return all_ok, msgs, close
+                wrong.append(c)
+        all_ok = not close and not wrong
+        advice = [] if all_ok else table_hint(matched, close, wrong, check.get("column_hints") or {}, check.get("hint") or "")
+        return all_ok, msgs, bool(close) and not wrong, advice
     raise ValueError(f"unknown answer mode {mode!r}")
 
 
@@ -368,7 +470,7 @@ def evaluate(ex: dict, plain: dict, call: Callable[[list], dict] | None = None) 
 
     ``call(args)`` runs the answer (a function) on plain arguments and returns
     ``{"value": plain}`` (with ``"mutated": True`` when it changed an argument) or
-    ``{"error": "..."}``; needed for ``example`` checks.
+    ``{"error": "..."}`` (with ``"seconds"`` when it timed out); needed for ``example`` checks.
     """
     t = plain.get("type")
     if t == "ellipsis":
@@ -392,10 +494,12 @@ def evaluate(ex: dict, plain: dict, call: Callable[[list], dict] | None = None) 
             continue
         ok, msg, more = _run(check, plain, call)
         notes.extend(more)
+        if ok and not msg:
+            continue
         messages.append((None if ok and check["check"] in NEUTRAL else ok, msg))
         if not ok:
             own = check.get("hint") or None
-            if own == msg or msg.startswith("Write it exactly"):
+            if own == msg or msg.startswith("Write it exactly") or check["check"] in SELF_CONTAINED:
                 own = None
             return Verdict("failed", messages, own, notes)
     if kind == "text":
@@ -403,14 +507,13 @@ def evaluate(ex: dict, plain: dict, call: Callable[[list], dict] | None = None) 
     answer = next((c for c in checks if c["check"] == "answer"), None)
     if answer is None:
         return Verdict("passed", messages, None, notes)
-    ok, parts, close = _answer(answer, plain)
+    ok, parts, close, advice = _answer(answer, plain)
     messages.extend(parts)
     if ok:
         return Verdict("correct", messages, None, notes)
+    if answer["mode"] == "table":
+        return Verdict("failed", messages, " ".join(advice) or None, notes)
     if close:
-        close_hint = answer.get("close_hint") or CLOSE_HINT
-        if answer["mode"] != "table":
-            messages.append((False, close_hint))
-            return Verdict("failed", messages, None, notes)
-        return Verdict("failed", messages, close_hint, notes)
+        messages.append((False, answer.get("close_hint") or CLOSE_HINT))
+        return Verdict("failed", messages, None, notes)
     return Verdict("failed", messages, answer.get("hint") or "Not the expected value yet.", notes)

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 NUMERIC = ("int", "float")
+
+#: Why a result is not accepted when it is the reference rounded too coarsely (functions' outputs).
+ROUNDED_WHY = "Close — did you round? Return the value unrounded"
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,57 @@ class Tolerance:
             return math.isnan(e) and math.isnan(a)
         if math.isinf(e) or math.isinf(a):
             return a == e
-        return abs(a - e) <= max(self.abs, self.rel * abs(e))
+        return abs(a - e) <= self.width(e)
+
+    def width(self, expected: float) -> float:
+        """How far from ``expected`` a value may lie."""
+        return max(self.abs, self.rel * abs(expected))
+
+    def rounded(self, actual: Any, expected: Any) -> bool:
+        """Whether ``actual`` misses ``expected`` only because it was rounded too coarsely."""
+        a, e = _float(actual), _float(expected)
+        if a is None or e is None or not math.isfinite(e) or self.close(a, e):
+            return False
+        return looks_rounded(a, e, self.width(e))
+
+
+def rounding_decimals(tol: float) -> list[int]:
+    """Decimals d (as in ``round(x, d)``) at which rounding can put an answer outside ``tol``:
+    the finest such rounding and the two coarser ones (tol 1 → -1, -2, -3: tens, hundreds…)."""
+    if not tol > 0:
+        return []
+    k = math.floor(math.log10(2 * tol)) + 1  # 10**k is the first power of ten above 2·tol
+    return [-k, -k - 1, -k - 2]
+
+
+def rounded_token(value: float, d: int) -> str | None:
+    """``"d:n"`` when ``value`` is a whole number of units 10**-d (it looks rounded to d
+    decimals), else None. Zero is not counted as a rounding."""
+    x = value * 10.0**d
+    n = round(x)
+    if n == 0 or abs(x - n) > 1e-6 * max(1.0, abs(x)):
+        return None
+    return f"{d}:{n}"
+
+
+def rounding_tokens(ref: float, d: int) -> list[str]:
+    """The tokens of ``ref`` rounded (half-even, half-up or truncated) to d decimals."""
+    x = ref * 10.0**d
+    found = {round(x), math.floor(x + 0.5), math.trunc(x)}
+    return sorted(f"{d}:{n}" for n in found if n != 0)
+
+
+def looks_rounded(value: Any, ref: Any, tol: float) -> bool:
+    """Whether ``value`` is ``ref`` rounded too coarsely for the tolerance ``tol``."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        return False
+    if not isinstance(ref, (int, float)) or isinstance(ref, bool) or not math.isfinite(ref):
+        return False
+    for d in rounding_decimals(tol):
+        token = rounded_token(value, d)
+        if token is not None and token in rounding_tokens(ref, d):
+            return True
+    return False
 
 
 def _float(v: Any) -> float | None:
@@ -80,15 +133,22 @@ class Cells:
     rows: list[str]
     cols: list[str]
     cell: dict[tuple[str, str], Any]
+    labels: list[str] = field(default_factory=list)  # the row labels as the student wrote them (``rows`` may be keys)
+
+    def extra_rows(self, expected: list[str]) -> int:
+        """How many rows there are beyond one for each expected label (duplicates count)."""
+        return len(self.rows) - len(set(self.rows) & set(expected))
 
 
-def table(plain: dict, rows: list[str] | None = None) -> Cells | None:
+def table(plain: dict, rows: list[str] | None = None, key: Callable[[str], str] | None = None) -> Cells | None:
     """The cells of a plain frame, rows matched by label.
 
     When ``rows`` (the expected row labels) are given and the index does not hold them but
     exactly one column does (the student kept e.g. ``industry`` as a column rather than the
-    index), that column is used as the index.
+    index), that column is used as the index. ``key`` turns a row label into what ``rows``
+    holds (a salted hash, when the labels are part of the answer and not published).
     """
+    key = key or (lambda label: label)
     if plain.get("type") == "series":
         plain = {
             "type": "frame", "index": plain["index"], "columns": ["value"],
@@ -96,12 +156,14 @@ def table(plain: dict, rows: list[str] | None = None) -> Cells | None:
         }
     if plain.get("type") != "frame":
         return None
-    index, columns, data = list(plain["index"]), list(plain["columns"]), plain["data"]
+    labels, columns, data = list(plain["index"]), list(plain["columns"]), plain["data"]
+    index = [key(r) for r in labels]
     if rows is not None and not set(rows) <= set(index):
         for j in range(len(columns)):
-            labels = [str(r[j]) for r in data]
-            if set(rows) <= set(labels) and len(set(labels)) == len(labels):
-                index = labels
+            texts = [_label_text(r[j]) if j < len(r) else "" for r in data]
+            keys = [key(t) for t in texts]
+            if set(rows) <= set(keys) and len(set(keys)) == len(keys):
+                labels, index = texts, keys
                 columns = columns[:j] + columns[j + 1 :]
                 data = [r[:j] + r[j + 1 :] for r in data]
                 break
@@ -109,7 +171,14 @@ def table(plain: dict, rows: list[str] | None = None) -> Cells | None:
     for i, r in enumerate(index):
         for j, c in enumerate(columns):
             cell[(r, c)] = data[i][j] if i < len(data) and j < len(data[i]) else None
-    return Cells(rows=index, cols=columns, cell=cell)
+    return Cells(rows=index, cols=columns, cell=cell, labels=labels)
+
+
+def _label_text(v: Any) -> str:
+    """A cell used as a row label, written as ``plain`` writes index labels (2015.0 → '2015')."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
 
 
 def column_matches(actual: Cells, expected: Cells, column: str, tol: Tolerance) -> bool:
@@ -221,7 +290,10 @@ def same_value(actual: dict, expected: dict, tol: Tolerance) -> tuple[bool, str]
         return False, problem
     et = expected.get("type")
     if et in NUMERIC:
-        return (tol.close(number(actual), number(expected)), "the number differs")
+        a, e = number(actual), number(expected)
+        if tol.close(a, e):
+            return True, ""
+        return False, ROUNDED_WHY if tol.rounded(a, e) else "the number differs"
     if et in ("frame", "series"):
         exp = table(expected)
         act = table(actual, rows=exp.rows) if exp else None
@@ -229,18 +301,25 @@ def same_value(actual: dict, expected: dict, tol: Tolerance) -> tuple[bool, str]
             return False, "expected a table (pandas DataFrame)"
         if set(exp.rows) - set(act.rows):
             return False, "rows are missing: " + ", ".join(sorted(set(exp.rows) - set(act.rows))[:5])
+        extra = act.extra_rows(exp.rows)
+        if extra:  # a table answer has exactly the expected rows
+            return False, f"{extra} row{'' if extra == 1 else 's'} too many (one row per label of the expected result, no others)"
         if set(exp.cols) - set(act.cols):
             return False, "columns are missing: " + ", ".join(sorted(set(exp.cols) - set(act.cols))[:5])
-        for c in exp.cols:
-            for r in exp.rows:
-                if not tol.close(act.cell.get((r, c)), exp.cell[(r, c)]):
-                    where = f"row {r!r}, column {c!r}" if et == "frame" else f"row {r!r}"
-                    return False, f"the value in {where} differs"
-        return True, ""
+        wrong = [(r, c) for c in exp.cols for r in exp.rows if not tol.close(act.cell.get((r, c)), exp.cell[(r, c)])]
+        if not wrong:
+            return True, ""
+        if all(tol.rounded(act.cell.get(rc), exp.cell[rc]) for rc in wrong):
+            return False, ROUNDED_WHY
+        r, c = wrong[0]
+        where = f"row {r!r}, column {c!r}" if et == "frame" else f"row {r!r}"
+        return False, f"the value in {where} differs"
     if et == "array":
         got = actual["data"] if actual.get("type") == "array" else _values(actual)
-        ok = all(tol.close(a, e) for a, e in zip(got, expected["data"]))
-        return ok, "" if ok else "some values differ"
+        wrong = [(a, e) for a, e in zip(got, expected["data"]) if not tol.close(a, e)]
+        if not wrong:
+            return True, ""
+        return False, ROUNDED_WHY if all(tol.rounded(a, e) for a, e in wrong) else "some values differ"
     if et == "list":
         for a, e in zip(actual["items"], expected["items"]):
             ok, why = same_value(a, e, tol)

@@ -18,7 +18,8 @@ frame       ``index``, ``columns`` (labels as text), ``data`` (rows of cells),
             ``index_name``
 series      ``index``, ``data``, ``name``
 array       ``shape``, ``data`` (flat list of cells)
-function    ``name``, ``module``, ``stub`` (its body is only ``...``/``pass``)
+function    ``name``, ``module``, ``stub`` (its body is only ``...``/``pass``),
+            ``uses`` (names its code calls or reads, its own helpers' included)
 other       ``class`` (anything else: not a usable answer)
 too-large   ``class`` (bigger than the limits below)
 ==========  ================================================================
@@ -106,6 +107,65 @@ def _is_stub(fn: Any) -> bool:
     return True
 
 
+#: Opcodes whose argument is the name of an attribute, a module or something imported.
+_NAME_OPS = ("LOAD_ATTR", "LOAD_METHOD", "IMPORT_NAME", "IMPORT_FROM", "LOAD_SUPER_ATTR")
+_GLOBAL_OPS = ("LOAD_GLOBAL", "LOAD_NAME")
+MAX_USES = 500
+
+
+def _uses(fn: Any) -> list[str]:
+    """The names a function uses: attributes and imports in its code (nested functions and
+    lambdas included), the globals it reads, and — for a global that is another function of the
+    notebook (a helper) — that function's names too; a global bound to an outside function
+    (``from m import run as r``) adds the function's own name (``run``). Reads code and
+    dictionaries only: nothing of the student's is called."""
+    import builtins
+    import dis
+    import types
+
+    found: set[str] = set()
+    done: set[int] = set()
+    todo = [fn]
+    while todo and len(found) < MAX_USES:
+        f = todo.pop()
+        if id(f) in done or type(f) is not types.FunctionType:
+            continue
+        done.add(id(f))
+        glob = f.__globals__ if type(f.__globals__) is dict else {}
+        outer = [c.cell_contents for c in (f.__closure__ or ()) if _filled(c)]
+        codes = [f.__code__]
+        while codes:
+            code = codes.pop()
+            codes.extend(c for c in code.co_consts if type(c) is types.CodeType)
+            for ins in dis.get_instructions(code):
+                name = ins.argval if isinstance(ins.argval, str) else None
+                if name is None:
+                    continue
+                if ins.opname in _NAME_OPS:
+                    found.add(name)
+                elif ins.opname in _GLOBAL_OPS:
+                    obj = dict.get(glob, name, dict.get(vars(builtins), name))
+                    if type(obj) is types.FunctionType and obj.__globals__ is f.__globals__:
+                        todo.append(obj)  # a helper written in the notebook: what it uses counts, not its name
+                    else:
+                        found.add(name)
+                        outer.append(obj)
+        for obj in outer:  # functions reached through a global or a closure: their real names
+            if type(obj) is types.FunctionType and obj.__globals__ is f.__globals__:
+                todo.append(obj)
+            elif type(obj) in (types.FunctionType, types.BuiltinFunctionType):
+                found.add(str(obj.__name__))
+    return sorted(found)[:MAX_USES]
+
+
+def _filled(cell: Any) -> bool:
+    try:
+        cell.cell_contents
+        return True
+    except ValueError:
+        return False
+
+
 def to_plain(value: Any, depth: int = 0) -> dict:
     """``value`` as a JSON-able dict (see the module docstring)."""
     if value is Ellipsis:
@@ -168,11 +228,16 @@ def to_plain(value: Any, depth: int = 0) -> dict:
             return {"type": "too-large", "class": "dict"}
         return {"type": "dict", "items": [[to_plain(k, depth + 1), to_plain(v, depth + 1)] for k, v in dict.items(value)]}
     if callable(value) and hasattr(value, "__code__"):
+        try:
+            uses = _uses(value)
+        except Exception:  # noqa: BLE001 - an odd function: nothing to report
+            uses = []
         return {
             "type": "function",
             "name": str(getattr(value, "__name__", "?")),
             "module": str(getattr(value, "__module__", "") or ""),
             "stub": _is_stub(value),
+            "uses": uses,
         }
     return {"type": "other", "class": f"{mod}.{cls.__name__}" if mod not in ("builtins", "") else cls.__name__}
 

@@ -17,6 +17,7 @@ import math
 import re
 import sys
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, ClassVar
 
@@ -66,6 +67,24 @@ class Partial:
     test: Callable[[Any], bool]
     fraction: float
     feedback: str
+
+
+@dataclass
+class Mistake:
+    """A common wrong answer to a :class:`Number` and what to say about it (``check()`` and grader alike).
+
+    ``value`` (a number, ``math.nan``, or a callable computing it from the data) is recognised
+    within ``abs`` (default: the exercise's own ``abs``), through a salted hash: the public spec
+    does not show the value. It earns nothing; for part of the points use :class:`Partial`.
+    Write ``hint`` to teach: e.g. "That is the increase; the factor is target / first plant."
+    """
+
+    value: Any
+    hint: str
+    abs: float | None = None
+
+    def resolve(self) -> float:
+        return float(_resolve(self.value))
 
 
 @dataclass
@@ -197,7 +216,24 @@ class Number(Exercise):
     hash_abs: float | None = None  # no longer used (check() and grading share ``abs``); reported by problems()
     reveal: bool = True
     partial: list[Partial] = field(default_factory=list)
+    mistakes: list[Mistake] = field(default_factory=list)
     kind: ClassVar[str] = "number"
+
+    def _mistake_tol(self, m: Mistake) -> float:
+        if m.abs is not None:
+            return m.abs
+        return self.abs if self.abs > 0 else 0.5  # integer exercises: the whole number itself
+
+    def _mistake(self, v: float) -> Mistake | None:
+        """The common mistake ``v`` is (within its tolerance), if any: exactly what the public hash check finds."""
+        for m in self.mistakes:
+            ref = m.resolve()
+            if math.isnan(ref):
+                if math.isnan(v):
+                    return m
+            elif _checks.in_band(v, ref, self._mistake_tol(m)):
+                return m
+        return None
 
     def _ref(self) -> float:
         return float(self._answer_value())
@@ -210,6 +246,14 @@ class Number(Exercise):
         out = super().public_checks(salt)
         if self.integer:
             out.insert(1, {"check": "integer", "hint": self.type_hint or "Expected a whole number (a count)."})
+        at = 2 if self.integer else 1  # before the range checks: NaN or 0 may be a mistake of its own
+        for m in self.mistakes:
+            ref, tol = m.resolve(), self._mistake_tol(m)
+            step, buckets = _checks.band(0.0 if math.isnan(ref) else ref, tol)
+            tokens = ["nan"] if math.isnan(ref) else [str(b) for b in buckets]
+            out.insert(at, {"check": "mistake", "salt": salt, "step": step, "hint": m.hint,
+                            "hashes": sorted(_checks.answer_hash(salt, "mistake", t) for t in tokens)})
+            at += 1
         if self.reveal:
             ref = self._ref()
             if self.integer:
@@ -247,6 +291,9 @@ class Number(Exercise):
                     return Score(p.fraction, [p.feedback])
             except Exception:
                 continue
+        mistake = self._mistake(v)
+        if mistake is not None:
+            return Score(0.0, [mistake.hint])
         if self.reveal and not self.integer and _checks.looks_rounded(v, self._ref(), self.abs):
             return Score(0.0, [_checks.CLOSE_HINT])
         return Score(0.0, [self.hint] if self.hint else [])
@@ -257,6 +304,16 @@ class Number(Exercise):
             found.append(f"{self.id}: a non-integer Number with reveal=True needs abs > 0 (the precision asked for)")
         if self.hash_abs is not None:
             found.append(f"{self.id}: hash_abs is no longer used: check() and grading share one tolerance, abs")
+        for m in self.mistakes:
+            try:
+                v = m.resolve()
+            except Exception as exc:  # noqa: BLE001
+                found.append(f"{self.id}: a mistake's value could not be computed: {exc}")
+                continue
+            if not math.isnan(v) and self.accepts(v):
+                found.append(f"{self.id}: the mistake {v:g} is accepted as right (check its value and abs)")
+            if not m.hint.strip():
+                found.append(f"{self.id}: a mistake needs a hint")
         return found
 
 
@@ -314,6 +371,14 @@ class Table(Exercise):
     (equal by default); ``rows`` default to the reference's index labels. Each cell is right
     as for :class:`Number` (within ``abs``, in whole steps of ``abs/4``: exactly what
     ``check()`` calls a match); with ``reveal=False``, within ``max(abs, rel·|cell|)``.
+
+    The table must have exactly the expected rows: a missing or an extra row (or one that
+    appears twice) earns nothing, in ``check()`` and when graded, unless ``extra_rows=True``.
+    When *which* rows belong in the table is part of the answer (e.g. "keep only the metrics
+    both sources give"), set ``reveal_rows=False``: the public spec then holds salted keys of
+    the row labels instead of the labels, and messages show the student's own labels, never
+    the expected ones. ``rows_hint`` (rows missing), ``extra_rows_hint`` (rows too many) and
+    ``finite_hint`` (empty cells) replace the generic advice.
     """
 
     answer: Any
@@ -326,7 +391,19 @@ class Table(Exercise):
     hash_abs: float | None = None  # no longer used; reported by problems()
     reveal: bool = True
     column_hints: dict[str, str] = field(default_factory=dict)
+    extra_rows: bool = False
+    reveal_rows: bool = True
+    rows_hint: str = ""
+    extra_rows_hint: str = ""
+    finite_hint: str = ""
     kind: ClassVar[str] = "table"
+
+    def _rows_hint(self) -> str:
+        if self.rows_hint:
+            return self.rows_hint
+        if self.reveal_rows:
+            return f"Use one row per {self.row_name} ({', '.join(self._rows())}), with the {self.row_name} as the index."
+        return f"Use one row per {self.row_name}, with the {self.row_name} as the index."
 
     def reference(self) -> dict:
         if "plain" not in self._cache:
@@ -339,21 +416,32 @@ class Table(Exercise):
     def public_checks(self, salt: str) -> list[dict]:
         out = super().public_checks(salt)
         rows = self._rows()
-        out.append({"check": "rows", "rows": rows, "what": self.row_name, "hint": f"Use one row per {self.row_name} ({', '.join(rows)}), with the {self.row_name} as the index."})
-        out.append({"check": "columns", "columns": list(self.columns), "rows": rows, "hint": "Name the columns " + ", ".join(self.columns) + "."})
-        out.append({"check": "finite", "rows": rows, "columns": list(self.columns), "hint": "Some cells are empty (NaN), infinite or not numbers."})
+        # the labels themselves, or (when they are part of the answer) salted keys of them
+        shown = rows if self.reveal_rows else [_checks.row_key(salt, r) for r in rows]
+        hidden = {} if self.reveal_rows else {"row_salt": salt}
+        rows_check = {"check": "rows", "rows": shown, **hidden, "what": self.row_name, "hint": self._rows_hint()}
+        if self.extra_rows:
+            rows_check["extra_ok"] = True
+        if self.extra_rows_hint:
+            rows_check["extra_hint"] = self.extra_rows_hint
+        out.append(rows_check)
+        out.append({"check": "columns", "columns": list(self.columns), "rows": shown, **hidden,
+                    "hint": "Name the columns " + ", ".join(self.columns) + "."})
+        out.append({"check": "finite", "rows": shown, **hidden, "columns": list(self.columns),
+                    "hint": self.finite_hint or "Some cells are empty (NaN), infinite or not numbers."})
         if self.reveal:
             ref = compare.table(self.reference())
             cells, rounded, step, decimals = {}, {}, None, []
-            for r in rows:
+            for r, k in zip(rows, shown):
                 for c in self.columns:
-                    key = f"{r}\x1f{c}"
+                    key = f"{k}\x1f{c}"
                     step, buckets = _checks.band(float(ref.cell[(r, c)]), self.abs)
                     cells[key] = [_checks.answer_hash(salt, key, str(b)) for b in buckets]
                     decimals, rounded[key] = _rounded(salt, key, float(ref.cell[(r, c)]), self.abs)
             out.append({
                 "check": "answer", "mode": "table", "salt": salt, "step": step, "columns": list(self.columns), "cells": cells,
-                "rounded": {"decimals": decimals, "hashes": rounded}, "close_hint": _checks.CLOSE_HINT, "hint": self.hint,
+                **hidden, "rounded": {"decimals": decimals, "hashes": rounded}, "close_hint": _checks.CLOSE_HINT, "hint": self.hint,
+                "column_hints": {c: h for c, h in self.column_hints.items() if c in self.columns},
             })
         return out
 
@@ -364,24 +452,27 @@ class Table(Exercise):
 
     def grade(self, answer: dict, results: list[dict]) -> Score:
         ref = compare.table(self.reference())
-        act = compare.table(answer, rows=ref.rows)
+        rows = self._rows()
+        act = compare.table(answer, rows=rows)
         if act is None:
             return Score(0.0)
+        problem = _checks.rows_problem(act, rows, self.row_name, self._rows_hint(), self.extra_rows_hint,
+                                       self.extra_rows, self.reveal_rows)
+        if problem:  # exactly the expected rows, as check() demands
+            return Score(0.0, [problem])
         weights = self.column_weights or {c: 1.0 for c in self.columns}
-        got, feedback, rounded = 0.0, [], False
+        got, matched, close, wrong = 0.0, [], [], []
         for c in self.columns:
-            cells = [(act.cell.get((r, c)) if c in act.cols else None, ref.cell[(r, c)]) for r in ref.rows]
+            cells = [(act.cell.get((r, c)) if c in act.cols else None, ref.cell[(r, c)]) for r in rows]
             if all(self._cell_ok(v, e) for v, e in cells):
                 got += weights[c]
+                matched.append(c)
             elif self.reveal and all(self._cell_ok(v, e) or _checks.looks_rounded(v, e, self.abs) for v, e in cells):
-                rounded = True
-            elif c in self.column_hints:
-                feedback.append(self.column_hints[c])
-        if rounded:
-            feedback.insert(0, _checks.CLOSE_HINT)
+                close.append(c)
+            else:
+                wrong.append(c)
         total = sum(weights.values())
-        if got < total and not feedback and self.hint:
-            feedback.append(self.hint)
+        feedback = _checks.table_hint(matched, close, wrong, self.column_hints, self.hint) if got < total else []
         return Score(got / total, feedback)
 
     def problems(self) -> list[str]:
@@ -407,6 +498,12 @@ class Function(Exercise):
     inputs (e.g. adds a column to the table it was given): that is always reported, and earns
     ``inputs_unchanged`` (a weight like a case's; 0 by default) when it does not happen.
     A 1-D array answer may come as a list, tuple or Series with the right values in order.
+
+    ``forbidden`` names functions the answer must not use (e.g. the course's own
+    implementation, ``["run_pipeline"]``): a function whose code — or a helper of the notebook
+    it calls, or a name it imports — uses one earns nothing, and ``check()`` says so
+    (``forbidden_hint`` says why). This finds direct calls, aliases and helpers, not a call
+    hidden on purpose (``getattr`` with a built name, ``exec``).
     """
 
     reference_function: Callable[..., Any]
@@ -417,6 +514,8 @@ class Function(Exercise):
     rel: float = 1e-4
     abs: float = 1e-6
     hidden_hint: str = ""
+    forbidden: list[str] = field(default_factory=list)
+    forbidden_hint: str = ""
     kind: ClassVar[str] = "function"
 
     def reference(self) -> dict:
@@ -424,6 +523,8 @@ class Function(Exercise):
 
     def public_checks(self, salt: str) -> list[dict]:
         out = super().public_checks(salt)
+        if self.forbidden:
+            out.append({"check": "forbidden", "names": list(self.forbidden), "hint": self.forbidden_hint})
         for ex in self.examples:
             out.append({
                 "check": "example",
@@ -462,9 +563,11 @@ class Function(Exercise):
     def weights(self) -> list[float]:
         return [self.example_weight] * len(self.examples) + [c.weight for c in self.cases]
 
-    def scoring(self) -> str:
+    def scoring(self, earned: float | None = None) -> str:
         """How the points are split, for the feedback (e.g. "0.5 for the worked example and 0.5
-        for each of 5 hidden tests")."""
+        for each of 5 hidden tests"; a share that is no whole hundredth is written as a fraction,
+        "3/7", so that the parts add up). ``earned``: the points given, added when they are not a
+        whole hundredth ("You earned 18/7 ≈ 2.57 of 3.")."""
         weights = self.weights()
         total = sum(weights) + self.inputs_unchanged
         if not total:
@@ -485,7 +588,10 @@ class Function(Exercise):
         if self.inputs_unchanged:
             parts.append(f"{_pts(self.inputs_unchanged * unit)} for leaving its inputs unchanged")
         text = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-        return f"Points: {text}."
+        out = f"Points: {text}."
+        if earned is not None and _pts(earned) != f"{round(earned, 2):g}":
+            out += f" You earned {_pts(earned)} ≈ {round(earned, 2):g} of {self.points:g}."
+        return out
 
     def grade(self, answer: dict, results: list[dict], expected: list[dict] | None = None,
               before: list[list[dict]] | None = None) -> Score:
@@ -494,10 +600,13 @@ class Function(Exercise):
         the check that the inputs were left unchanged."""
         if answer.get("module") not in ("__main__", None, ""):
             return Score(0.0, ["Write the function yourself in the notebook: a function imported from a package earns no points."])
+        used = _checks.forbidden_used(answer, self.forbidden)
+        if used:  # as check() says: the exercise asks for the computation itself
+            return Score(0.0, [_checks.forbidden_message(used, self.forbidden_hint)])
         expected = expected if expected is not None else self.expected_outputs()
         tol = compare.Tolerance(self.rel, self.abs)
         weights = self.weights()
-        got, failed_hidden, errors, kinds, mutated = 0.0, 0, set(), {}, False
+        got, failed_hidden, raised, problems, kinds, mutated = 0.0, 0, set(), [], {}, False
         for i, (w, exp) in enumerate(zip(weights, expected)):
             res = results[i] if i < len(results) else {"error": "not run"}
             ok = "value" in res and compare.same_value(res["value"], exp, tol)[0]
@@ -508,9 +617,18 @@ class Function(Exercise):
             elif i >= len(self.examples):
                 failed_hidden += 1
                 if res.get("error"):
-                    errors.add(res["error"].split(":")[0])
+                    name = _checks.exception_name(res["error"])  # the name only: a message may quote a hidden input
+                    if name:
+                        raised.add(name)
+                    else:
+                        phrase = _checks.error_phrase(res["error"])
+                        if phrase not in problems:
+                            problems.append(phrase)
                 elif "value" in res:
-                    why = compare.type_problem(res["value"], exp, sizes=False)  # names no label, value or size of a hidden input
+                    # names no label, value or size of a hidden input
+                    why = compare.type_problem(res["value"], exp, sizes=False)
+                    if not why and compare.same_value(res["value"], exp, tol)[1] == compare.ROUNDED_WHY:
+                        why = compare.ROUNDED_WHY
                     if why:
                         kinds[why] = kinds.get(why, 0) + 1
         if self.inputs_unchanged and not mutated and got > 0:
@@ -519,8 +637,10 @@ class Function(Exercise):
         n_hidden = len(self.cases)
         if n_hidden:
             feedback.append(f"Hidden tests: {n_hidden - failed_hidden} of {n_hidden} passed.")
-        if errors:
-            feedback.append("On some hidden inputs your function raised " + ", ".join(sorted(errors)) + ".")
+        if raised:
+            feedback.append("On some hidden inputs your function raised " + ", ".join(sorted(raised)) + ".")
+        for phrase in problems:
+            feedback.append(_checks.sentence(f"On some hidden inputs your function {phrase}"))
         for why, n in kinds.items():
             feedback.append(f"On {n} hidden input{'' if n == 1 else 's'}: {why}.")
         if mutated:
@@ -528,9 +648,9 @@ class Function(Exercise):
                             "work on a copy (table = table.copy()), so that the caller's data stays as it was.")
         if failed_hidden > sum(kinds.values()) and self.hidden_hint:  # not when every failure is explained above
             feedback.append(self.hidden_hint)
-        if got < sum(weights) + self.inputs_unchanged - 1e-12:
-            feedback.append(self.scoring())
         total = sum(weights) + self.inputs_unchanged
+        if got < total - 1e-12:
+            feedback.append(self.scoring(earned=self.points * got / total if total else 0.0))
         return Score(got / total if total else 0.0, [f for f in feedback if f])
 
     def problems(self) -> list[str]:
@@ -551,6 +671,12 @@ class Function(Exercise):
 
 
 def _pts(x: float) -> str:
+    """Points as the feedback writes them: 0.5, 1.2 — or 3/7 when no whole hundredth is exact."""
+    if abs(round(x, 2) - x) < 1e-9:
+        return f"{round(x, 2):g}"
+    f = Fraction(x).limit_denominator(1000)
+    if abs(float(f) - x) < 1e-9:
+        return f"{f.numerator}/{f.denominator}"
     return f"{round(x, 2):g}"
 
 
@@ -586,13 +712,17 @@ class Text(Exercise):
 
 @dataclass
 class Chapter:
-    """A chapter's exercises. ``salt`` makes its answer hashes its own."""
+    """A chapter's exercises. ``salt`` makes its answer hashes its own.
+
+    ``title`` is the chapter's title as the notebook gives it; ``short_title`` (optional) is
+    used where the full one does not fit on a line of ``check_all()``."""
 
     number: int
     title: str
     salt: str
     exercises: list[Exercise]
     notebook: str = ""
+    short_title: str = ""
 
     def exercise(self, ex_id: str) -> Exercise:
         for ex in self.exercises:
@@ -610,6 +740,7 @@ class Chapter:
             "format": FORMAT,
             "chapter": self.number,
             "title": self.title,
+            "short_title": self.short_title or self.title,
             "notebook": self.notebook,
             "exercises": [ex.public(f"{self.salt}:{ex.id}") for ex in self.exercises],
         })

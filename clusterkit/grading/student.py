@@ -7,17 +7,22 @@
 Only the chapter's *public* spec is read (``clusterkit/grading/public/NN.json``, shipped in
 the package, so this works offline in Binder, Colab or locally): ids, kinds, points,
 prompts, public checks and hints. Reference answers and hidden checks are never loaded.
-``check`` prints a verdict and a hint and never raises; ``...`` means "not attempted".
+``check`` prints a verdict and a hint and never raises; ``...`` means "not attempted". A
+function answer runs on the worked examples with a time limit (:data:`CALL_SECONDS`), so
+that a loop that never ends does not hang the notebook.
 Under the grader (``CLUSTERKIT_GRADING=1``) both functions do nothing: answers are read
 from the notebook's variables after it has run.
 """
 from __future__ import annotations
 
+import ctypes
 import functools
 import json
 import os
+import signal
 import sys
 import textwrap
+import threading
 from importlib import resources
 from typing import Any
 
@@ -28,6 +33,14 @@ _last_chapter: int | None = None
 
 #: Lines printed by check() and check_all() fit the book's column.
 WIDTH = 88
+
+#: Seconds a student's function may take on one worked example in check().
+CALL_SECONDS = 5.0
+
+
+class _TimeUp(BaseException):
+    """Raised into a student's function when it runs too long (a BaseException, so that an
+    ``except Exception`` in the student's loop does not swallow it)."""
 
 
 class UnknownExercise(KeyError):
@@ -63,14 +76,64 @@ def _grading() -> bool:
     return os.environ.get("CLUSTERKIT_GRADING") == "1"
 
 
-def _caller(fn: Any):
-    """Run a student's function on plain arguments, for worked-example checks."""
+def _limited(fn: Any, args: list, seconds: float) -> Any:
+    """``fn(*args)``, stopped with :class:`_TimeUp` after ``seconds``.
+
+    In the main thread (a Jupyter kernel runs cells there) a timer signal interrupts the
+    function wherever it is in Python code; elsewhere (or when the process's timer is already
+    in use, e.g. by pytest-timeout) it runs in a helper thread, and an exception is injected
+    into that thread when time is up."""
+    if not seconds or seconds <= 0:
+        return fn(*args)
+    main = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    if main and signal.getitimer(signal.ITIMER_REAL)[0] == 0:  # the process's one timer, unless someone else uses it
+        def _alarm(signum, frame):  # noqa: ARG001
+            raise _TimeUp()
+
+        try:
+            old = signal.signal(signal.SIGALRM, _alarm)
+        except (ValueError, OSError):
+            old = False  # signals not available here: use a thread
+        if old is not False:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+            try:
+                return fn(*args)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old if old is not None else signal.SIG_DFL)
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, daemon=True, name="clusterkit-check")
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():  # stop it at its next Python instruction
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident), ctypes.py_object(_TimeUp))
+        raise _TimeUp()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _caller(fn: Any, seconds: float | None = None):
+    """Run a student's function on plain arguments, for worked-example checks (each call
+    stopped after ``seconds``, by default :data:`CALL_SECONDS`)."""
 
     def call(args: list) -> dict:
+        limit = CALL_SECONDS if seconds is None else seconds
         try:
             objs = [from_plain(a) for a in args]
             before = [to_plain(o) for o in objs]
-            out = {"value": to_plain(fn(*objs))}
+            try:
+                result = _limited(fn, objs, limit)
+            except _TimeUp:
+                return {"error": "timed out", "seconds": limit}
+            out = {"value": to_plain(result)}
             try:
                 out["mutated"] = [to_plain(o) for o in objs] != before
             except Exception:  # noqa: BLE001
@@ -197,6 +260,16 @@ def progress(chapter: int, namespace: dict) -> list[tuple[dict, Verdict]]:
     return out
 
 
+def _heading(spec: dict) -> str:
+    """check_all()'s first line: the chapter's title, or its short title where the full one
+    does not fit the column; a title too long for either is wrapped, never cut."""
+    for title in (spec["title"], spec.get("short_title") or spec["title"]):
+        head = f"Chapter {spec['chapter']} — {title}: your progress"
+        if len(head) <= WIDTH:
+            return head
+    return _wrap(head, "  ")
+
+
 def check_all(chapter: int | None = None) -> None:
     """Print a summary of the chapter's exercises: which pass the public checks, points available."""
     if _grading():
@@ -210,8 +283,7 @@ def check_all(chapter: int | None = None) -> None:
             return
         spec = public_spec(int(chapter))
         rows = progress(int(chapter), namespace)
-        head = f"Chapter {spec['chapter']} — {spec['title']}: your progress"
-        print(head if len(head) <= WIDTH else f"Chapter {spec['chapter']} — your progress")
+        print(_heading(spec))
         label = {
             "correct": "✔ correct",
             "manual": "• written (graded by your instructor)",
