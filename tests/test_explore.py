@@ -8,6 +8,10 @@ import plotly.graph_objects as go
 import pytest
 
 from clusterkit.explore import MAX_FRAMES, Explorer, Param, Update
+import importlib
+import pkgutil
+
+from clusterkit import explorers
 from clusterkit.explorers import ch00
 
 
@@ -131,3 +135,20 @@ def test_chapter0_explorer_moves_jobs_and_changes_the_measures():
     _, end = ch00.tables()
     lq_data = metrics.location_quotient(end).loc["Region D", "biomedicine"]
     assert none_moved["data"][1]["y"][3] == pytest.approx(lq_data, abs=1e-3)
+
+
+CHAPTER_EXPLORERS = sorted(m.name for m in pkgutil.iter_modules(explorers.__path__) if m.name.startswith("ch"))
+
+
+@pytest.mark.parametrize("name", CHAPTER_EXPLORERS)
+def test_every_chapter_explorer_is_labelled_credited_and_light(name):
+    """The figure standard holds for each chapter's explorer, and its page stays light."""
+    ex = importlib.import_module(f"clusterkit.explorers.{name}").explorer()
+    fig, _ = ex.static_figure()
+    assert "illustrative" in fig["layout"]["title"]["text"].lower()
+    for key, axis in fig["layout"].items():
+        if key.startswith(("xaxis", "yaxis")) and axis.get("visible", True):
+            assert axis["title"]["text"], f"{name}: {key} has no title"
+    assert ex.data, f"{name}: an explorer credits the datasets it draws"
+    assert len(fig["frames"]) == len(ex.grid())
+    assert len(ex.static_html()) < 600_000
