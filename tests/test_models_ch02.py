@@ -157,6 +157,14 @@ def test_a_denser_network_never_slows_anyone(town, seed):
 
 
 
+def test_denser_is_faster_on_average_over_seeds():
+    firms = li.random_firms(200, seed=11, size_km=4.0)
+    mean_t = {}
+    for r in (0.45, 0.9):
+        mean_t[r] = np.mean([li.licensing_scenario(firms, 40, r, seed=s).diffusion.time_to(0.5) for s in range(20)])
+    assert math.isfinite(mean_t[0.9]) and mean_t[0.9] < mean_t[0.45]
+
+
 def test_adoption_agrees_with_networkx_shortest_paths(town):
     res = li.licensing_scenario(town, 60, 0.5, seed=2)
     nodes = np.flatnonzero(res.consolidation.status != li.EXITED)
