@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 
@@ -78,9 +80,8 @@ def explorer_latency(rounds: int = 3) -> dict[str, tuple[float, float, int]]:
                 for value in param.values():
                     box.sliders[param.name].value = value
                 box.sliders[param.name].value = param.default
-        timings = sorted(t * 1000 for t in box.timings)
-        p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
-        out[info.name] = (statistics.median(timings), p95, len(timings))
+        timings = np.array(box.timings) * 1000
+        out[info.name] = (float(np.median(timings)), float(np.percentile(timings, 95)), len(timings))
     return out
 
 

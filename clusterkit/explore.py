@@ -246,6 +246,7 @@ class Explorer:
                 style={"description_width": "initial"},
                 layout=widgets.Layout(width="95%"),
             )
+        base_annotations = [a.to_plotly_json() for a in self._base().layout.annotations]
         first = self.snapshot()
         try:
             fig_widget = go.FigureWidget(first)
@@ -255,7 +256,6 @@ class Explorer:
             output = widgets.Output()
         box = widgets.VBox(list(sliders.values()) + [fig_widget if fig_widget is not None else output])
         box.timings = []  # seconds per update, for the benchmark
-        base_annotations = [a.to_plotly_json() for a in self._base().layout.annotations]
 
         def redraw(_change=None) -> None:
             t0 = time.perf_counter()

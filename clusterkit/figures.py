@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -82,8 +83,6 @@ def lq_heatmap(lq: pd.DataFrame, *, title: str, cap: float = 3.0) -> go.Figure:
     Colours saturate at ``cap`` (and 1/``cap``) so one extreme cell does not wash out the rest;
     the cell text gives the exact value.
     """
-    import numpy as np
-
     z = np.log(lq.clip(lower=1 / cap, upper=cap).astype(float).values)
     fig = go.Figure(
         go.Heatmap(

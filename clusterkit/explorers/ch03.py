@@ -49,24 +49,19 @@ def figure() -> go.Figure:
         rows=1, cols=2, horizontal_spacing=0.12,
         subplot_titles=("Projects in the pipeline", "Firms"),
     )
-    series_left = (
-        ("annual intake", COLORS["reference"], "dash"),
-        ("projects in research", COLORS["primary"], "solid"),
-        ("prototypes", COLORS["accent"], "solid"),
-    )
-    for name, colour, dash in series_left:
-        fig.add_trace(go.Scatter(x=years, y=zeros, mode="lines", name=name,
-                                 line=dict(color=colour, width=2.5, dash=dash),
-                                 hovertemplate="year %{x}: %{y:.0f}<extra>" + name + "</extra>"), row=1, col=1)
-    series_right = (
-        ("spin-offs founded a year", COLORS["secondary"], "dot"),
-        ("in incubation", COLORS["muted"], "solid"),
-        ("established firms", COLORS["positive"], "solid"),
-    )
-    for name, colour, dash in series_right:
-        fig.add_trace(go.Scatter(x=years, y=zeros, mode="lines", name=name,
-                                 line=dict(color=colour, width=2.5, dash=dash),
-                                 hovertemplate="year %{x}: %{y:.0f}<extra>" + name + "</extra>"), row=1, col=2)
+    panels = {
+        1: (("annual intake", COLORS["reference"], "dash"),
+            ("projects in research", COLORS["primary"], "solid"),
+            ("prototypes", COLORS["accent"], "solid")),
+        2: (("spin-offs founded a year", COLORS["secondary"], "dot"),
+            ("in incubation", COLORS["muted"], "solid"),
+            ("established firms", COLORS["positive"], "solid")),
+    }
+    for col, series in panels.items():
+        for name, colour, dash in series:
+            fig.add_trace(go.Scatter(x=years, y=zeros, mode="lines", name=name,
+                                     line=dict(color=colour, width=2.5, dash=dash),
+                                     hovertemplate="year %{x}: %{y:.0f}<extra>" + name + "</extra>"), row=1, col=col)
     fig.update_xaxes(title_text="years since the institute opened", dtick=4)
     fig.update_yaxes(title_text="projects (count; intake per year)", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text="firms (count; dotted: founded a year)", rangemode="tozero", row=1, col=2)
