@@ -143,6 +143,7 @@ CHAPTER = Chapter(
                 "the answer lies between 2,500 and 10,000. (You may check your result with `ck.metrics.hhi`.)"
             ),
             answer=hhi_electronics,
+            total=True,  # a sum of squared shares: a Series of them is told to add them up
             rel=1e-3,
             abs=1.0,
             checks=[

@@ -201,7 +201,9 @@ def test_type_advice_fits_what_was_given(capsys):
     assert "count the True values with .sum()" in out and ".item()" not in out
     out = said(capsys, "0.4", [1.0, 2.0, 3.0, 4.0])
     assert "list of 4 items" in out and ".item()" not in out
-    assert "add them up" not in out and "sum the squared percentage shares" in out  # summing: the exercise's own hint
+    assert "the total — add them up with .sum()" in out and ".loc" not in out  # 0.4 asks for a sum (Number(total=True))
+    out = said(capsys, "0.4", pd.Series([1.0, 2.0, 3.0, 4.0], index=list("ABCD")))
+    assert "Series of 4 values" in out and "add them up with .sum()" in out and "pick the one" not in out
     assert "e.g. 'Region B'" in said(capsys, "0.3", 2)  # one of the exercise's own options
     assert "e.g. 'b'" in said(capsys, "0.6", 3)
     assert '"""like this"""' in said(capsys, "0.7", 42)
@@ -487,3 +489,28 @@ def test_chapter_3_messages_fit_the_column(capsys):
     out += capsys.readouterr().out
     long = [line for line in out.splitlines() if len(line) > 90]
     assert long == [], "\n".join(long)
+
+
+def test_nan_is_called_nan_not_out_of_range(capsys):
+    """A NaN answer (a missing value upstream) is named as such, in check() and in the grader."""
+    from clusterkit.grading.checks import NAN_MESSAGE, evaluate
+    from clusterkit.grading.plain import to_plain
+
+    for ex_id in ("0.4", "0.1"):  # a range check, and a whole-number check
+        out = said(capsys, ex_id, float("nan"))
+        assert "NaN" in out and "not a number" in out, out
+        assert "between" not in out and "Expected a value" not in out and "whole number" not in out, out
+    verdict = evaluate(student._exercise("0.4"), to_plain(np.float64("nan")))
+    assert (False, NAN_MESSAGE) in verdict.messages and verdict.hint is None
+
+
+def test_a_function_from_a_package_is_refused_in_check_as_when_graded(capsys):
+    """`location_quotient = ck.metrics.location_quotient` earns nothing when graded: check() says so
+    (a function written in the notebook, or in a test module here, is checked as usual)."""
+    out = said(capsys, "0.2", metrics.location_quotient)
+    assert "✘ Write the function yourself in the notebook" in out and "✔" not in out
+
+    def location_quotient(table):
+        return metrics.location_quotient(table)
+
+    assert "Write the function yourself" not in said(capsys, "0.2", location_quotient)

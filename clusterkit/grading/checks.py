@@ -21,6 +21,7 @@ the right shape — which says nothing yet about whether the answer is right).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -49,6 +50,36 @@ SELF_CONTAINED = ("rows", "columns", "finite", "mistake", "forbidden")
 BAND_STEPS = 4
 
 CLOSE_HINT = "Close — did you round? Keep full precision."
+
+#: Said by check() and the grader alike when a function answer comes from a package.
+IMPORTED_FUNCTION = "Write the function yourself in the notebook: a function imported from a package earns no points."
+
+#: Said when a number is NaN (before any range check, which would only say "out of range").
+NAN_MESSAGE = ("Your answer is NaN (\"not a number\"): a value it was computed from is missing, or 0 was divided "
+               "by 0. Print the values it comes from to find which.")
+
+
+@functools.lru_cache(maxsize=None)
+def _package_roots() -> frozenset[str]:
+    """Top-level names of the installed packages and of the standard library."""
+    import sys
+    from importlib import metadata
+
+    try:
+        installed = set(metadata.packages_distributions())
+    except Exception:  # noqa: BLE001 - a broken installation: the standard library still counts
+        installed = set()
+    return frozenset(installed | set(sys.stdlib_module_names) | {"clusterkit"})
+
+
+def from_package(plain: dict) -> bool:
+    """Whether a function answer comes from an installed package or the standard library (e.g.
+    ``location_quotient = ck.metrics.location_quotient``), not from the student's own code.
+    The same rule in ``check()`` and in the grader, so both say the same."""
+    module = str(plain.get("module") or "")
+    if module in ("", "__main__"):
+        return False
+    return module.split(".", 1)[0] in _package_roots()
 
 
 def mark(ok: bool | None) -> str:
@@ -183,7 +214,10 @@ def _type_message(expect: str, plain: dict, ex: dict | None = None) -> str:
         if expect == "number" and all(isinstance(v, bool) for v in values):
             return (f"You gave {got} (True/False); the answer is one number — "
                     "e.g. count the True values with .sum().")
-        if expect == "number":  # adding them up is advice only for True/False values (above): not for a ratio or a stock
+        type_check = next((c for c in (ex or {}).get("checks", []) if c.get("check") == "type"), {})
+        if expect == "number" and type_check.get("total"):  # the exercise asks for a sum of several values
+            return f"You gave {got}; the answer is one number, the total — add them up with .sum()."
+        if expect == "number":  # adding them up is advice only for totals and True/False values: not for a ratio or a stock
             pick = ".loc[label] (or .iloc[-1] for the last)" if t == "series" else "[i] (e.g. [-1] for the last)"
             return f"You gave {got}; the answer is one number — pick the one you need with {pick}."
         return f"You gave {got}; the answer is one option, as text."
@@ -288,6 +322,8 @@ def table_hint(matched: list[str], close: list[str], wrong: list[str], column_hi
 _RUN_PROBLEMS = {
     "stopped the kernel": "stopped the kernel (did it use too much memory?)",
     "the answer is too large": "returned a result too large to read",
+    "printed too much output": "printed too much output (is there a print in a loop?)",
+    "not run: the time for this function was used up": "was not run on every input: the calls before used up its time — is there a loop that never ends?",
 }
 TIMEOUT_ADVICE = "is there a loop that never ends?"
 
@@ -341,6 +377,8 @@ def _run(check: dict, plain: dict, call: Callable[[list], dict] | None) -> tuple
     hint = check.get("hint", "")
     if kind == "integer":
         v = compare.number(plain)
+        if v is not None and math.isnan(v):
+            return False, NAN_MESSAGE, []
         ok = v is not None and math.isfinite(v) and float(v).is_integer()
         return ok, "a whole number" if ok else (hint or "Expected a whole number."), []
     if kind == "mistake":  # a common mistake, recognised by its salted hash: never the answer
@@ -352,6 +390,8 @@ def _run(check: dict, plain: dict, call: Callable[[list], dict] | None) -> tuple
         return not used, "" if not used else forbidden_message(used, hint), []
     if kind == "range":
         v = compare.number(plain)
+        if v is not None and math.isnan(v):
+            return False, NAN_MESSAGE, []
         lo, hi = check.get("min"), check.get("max")
         ok = v is not None and not math.isnan(v) and (lo is None or v >= lo) and (hi is None or v <= hi)
         if ok:
@@ -480,6 +520,8 @@ def evaluate(ex: dict, plain: dict, call: Callable[[list], dict] | None = None) 
     kind = ex["kind"]
     if kind == "function" and t == "function" and plain.get("stub"):
         return Verdict("not-attempted", [], "The function body is empty: write it, and `return` the result.")
+    if kind == "function" and t == "function" and from_package(plain):
+        return Verdict("failed", [(False, IMPORTED_FUNCTION)], None)
     if kind == "text" and t == "str" and not plain["value"].strip():
         return Verdict("not-attempted", [], "Write your answer between the quotes.")
     messages: Messages = []
@@ -499,7 +541,7 @@ def evaluate(ex: dict, plain: dict, call: Callable[[list], dict] | None = None) 
         messages.append((None if ok and check["check"] in NEUTRAL else ok, msg))
         if not ok:
             own = check.get("hint") or None
-            if own == msg or msg.startswith("Write it exactly") or check["check"] in SELF_CONTAINED:
+            if own == msg or msg.startswith("Write it exactly") or check["check"] in SELF_CONTAINED or msg == NAN_MESSAGE:
                 own = None
             return Verdict("failed", messages, own, notes)
     if kind == "text":

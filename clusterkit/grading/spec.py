@@ -205,12 +205,14 @@ class Number(Exercise):
     rounding steps of ``abs/4`` (:func:`checks.band`) — so ``check()``'s instant "Correct!" (a
     salted hash of those steps) and full points when graded are the same set of answers. An
     answer that is the reference rounded too coarsely gets "Close — did you round?".
-    ``reveal=False`` leaves the hashes out: ``check()`` then only checks type and range, and
+    ``total=True`` says the answer adds up several values (a Series answer is told to use
+    ``.sum()``, not to pick one value). ``reveal=False`` leaves the hashes out: ``check()`` then only checks type and range, and
     grading uses ``max(abs, rel·|answer|)``.
     """
 
     answer: Any
     integer: bool = False
+    total: bool = False
     rel: float = 1e-3
     abs: float = 0.0
     hash_abs: float | None = None  # no longer used (check() and grading share ``abs``); reported by problems()
@@ -244,6 +246,8 @@ class Number(Exercise):
 
     def public_checks(self, salt: str) -> list[dict]:
         out = super().public_checks(salt)
+        if self.total:  # a Series answer is told to add its values up, not to pick one
+            out[0]["total"] = True
         if self.integer:
             out.insert(1, {"check": "integer", "hint": self.type_hint or "Expected a whole number (a count)."})
         at = 2 if self.integer else 1  # before the range checks: NaN or 0 may be a mistake of its own
@@ -598,8 +602,8 @@ class Function(Exercise):
         """Score the calls' ``results`` (``{"value": plain, "args_after": [...]}`` or
         ``{"error": ...}``) against ``expected``; ``before`` (:meth:`inputs_as_sent`) enables
         the check that the inputs were left unchanged."""
-        if answer.get("module") not in ("__main__", None, ""):
-            return Score(0.0, ["Write the function yourself in the notebook: a function imported from a package earns no points."])
+        if _checks.from_package(answer):
+            return Score(0.0, [_checks.IMPORTED_FUNCTION])
         used = _checks.forbidden_used(answer, self.forbidden)
         if used:  # as check() says: the exercise asks for the computation itself
             return Score(0.0, [_checks.forbidden_message(used, self.forbidden_hint)])
