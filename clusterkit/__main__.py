@@ -43,43 +43,73 @@ def _key(key: Optional[Path]) -> Path:
 def grade(
     submissions: Path = typer.Argument(..., help="A folder of .ipynb files, a zip as an LMS exports it, or one notebook."),
     chapter: int = typer.Option(..., "--chapter", "-c", help="Chapter number (its exercises are graded)."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder: gradebook.csv, feedback/, manual.csv, logs/."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Submissions graded at once [default: number of cores]."),
-    key: Optional[Path] = typer.Option(None, "--key", help="Folder with the exercise definitions (the key) [default: exercises/]."),
-    cell_timeout: float = typer.Option(60.0, "--cell-timeout", min=0.5, help="Seconds one cell may run before it is interrupted."),
-    run_timeout: float = typer.Option(600.0, "--run-timeout", min=5.0, help="Seconds one submission may take in all."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder: gradebook.csv, feedback/, manual.csv, lms/, logs/."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="Class list (CSV with an id and a name column, e.g. the "
+                                          "LMS's gradebook export): names the students and lists who did not submit."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, show_default="number of cores", help="Submissions graded at once."),
+    key: Optional[Path] = typer.Option(None, "--key", show_default="exercises/", help="Folder with the exercise definitions (the key)."),
+    cell_timeout: float = typer.Option(30.0, "--cell-timeout", min=0.5, help="Seconds one cell may run before it is interrupted."),
+    call_timeout: float = typer.Option(5.0, "--call-timeout", min=0.1, help="Seconds one call of a student's function on a hidden input may take."),
+    function_timeout: float = typer.Option(10.0, "--function-timeout", min=0.5, help="Seconds all the calls of one function answer may take together."),
+    run_timeout: float = typer.Option(300.0, "--run-timeout", min=5.0, help="Seconds one submission may take in all."),
     memory: int = typer.Option(2048, "--memory", min=256, help="Memory cap of a student's kernel, in MB (address space)."),
     max_output: float = typer.Option(20.0, "--max-output", min=0.1, help="MB of output a cell may print before it is stopped."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Grade every notebook in SUBMISSIONS against a chapter's exercises, each in its own sandbox."""
+    """Grade every notebook in SUBMISSIONS against a chapter's exercises, each in its own sandbox.
+
+    Marks of written answers already in OUT are kept (the earlier files are copied to OUT/previous/).
+    """
     from clusterkit.grading import sandbox
     from clusterkit.grading.grader import grade as run_grade
+    from clusterkit.grading.lms import RosterError
+    from clusterkit.grading.marks import MarksError
     from clusterkit.grading.spec import SpecError
     from clusterkit.grading.submissions import SubmissionsError
 
     key_dir = _key(key)
-    limits = sandbox.Limits(cell_timeout=cell_timeout, run_timeout=run_timeout, memory_mb=memory, max_output_mb=max_output)
+    if roster is not None and not roster.is_file():
+        _fail(f"no roster file at {roster}")
+    limits = sandbox.Limits(cell_timeout=cell_timeout, run_timeout=run_timeout, call_timeout=call_timeout,
+                            function_timeout=function_timeout, memory_mb=memory, max_output_mb=max_output)
     try:
         report = run_grade(submissions, chapter, out, jobs=jobs, key_dir=key_dir, limits=limits, progress=not quiet,
-                           log=lambda m: typer.echo(m, err=True))
-    except (SpecError, SubmissionsError) as exc:
+                           log=lambda m: typer.echo(m, err=True), roster=roster)
+    except (SpecError, SubmissionsError, MarksError, RosterError) as exc:
         _fail(str(exc))
         return
-    if report.submissions == 0:
-        _fail(f"no notebooks (.ipynb) found in {submissions}")
-    attention = [r for r in report.rows if not r.status.startswith("ok")]
-    manual = sum(len(r.manual) for r in report.rows)
-    typer.echo(
+    graded = [r for r in report.rows if r.exercises]
+    attention = [r for r in graded if not r.status.startswith("ok")]
+    manual = sum(1 for r in graded for g in r.exercises if g.pending)
+    lines = [
         f"Graded {report.submissions} submission(s) in {report.seconds:.1f} s "
-        f"({report.seconds / max(report.submissions, 1):.2f} s each).\n"
-        f"  gradebook: {out / 'gradebook.csv'}\n  feedback:  {out / 'feedback'}/\n  logs:      {out / 'logs'}/"
-    )
+        f"({report.seconds / max(report.submissions, 1):.2f} s each).",
+        f"  gradebook: {out / 'gradebook.csv'}", f"  feedback:  {out / 'feedback'}/", f"  logs:      {out / 'logs'}/",
+    ]
+    for name, path in report.exports.items():
+        lines.append(f"  {name + ':':<10} {path} (import it into {name.title()} as it is)")
+    if report.kept_marks or report.orphan_marks:
+        lines.append(f"  kept {report.kept_marks} mark(s) of written answers from the earlier run (its files: {report.previous}/)")
+    if report.changed_answers:
+        lines.append(f"  {len(report.changed_answers)} marked answer(s) changed since they were marked (see the note column of "
+                     f"manual.csv): {', '.join(report.changed_answers[:5])}" + (" …" if len(report.changed_answers) > 5 else ""))
+    if report.orphan_marks:
+        lines.append(f"  {report.orphan_marks} earlier mark(s) belong to submissions not in this run: kept in {report.previous}/")
     if manual:
-        typer.echo(f"  {manual} written answer(s) to grade by hand: {out / 'manual.csv'} "
-                   f"(blank in the gradebook until you run `clusterkit merge {out}`)")
+        lines.append(f"  {manual} written answer(s) to grade by hand: {out / 'manual.csv'} "
+                     f"(blank in the gradebook until you run `clusterkit merge {out}`)")
+    if report.absent:
+        names = ", ".join(r.who for r in report.absent[:8]) + (" …" if len(report.absent) > 8 else "")
+        lines.append(f"  {len(report.absent)} student(s) on the roster with no submission: {names}")
+    if report.unknown:
+        names = ", ".join(r.student for r in report.unknown[:8]) + (" …" if len(report.unknown) > 8 else "")
+        lines.append(f"  {len(report.unknown)} submission(s) from students not on the roster: {names}")
+    if report.several:
+        lines.append(f"  {len(report.several)} student(s) sent more than one notebook (the import files take the best): "
+                     + ", ".join(report.several[:5]))
     if attention:
-        typer.echo(f"  {len(attention)} row(s) with a status other than ok: see the status column and the logs.")
+        lines.append(f"  {len(attention)} row(s) with a status other than ok: see the status column and the logs.")
+    typer.echo("\n".join(lines))
     raise typer.Exit(0 if report.complete else 1)
 
 
@@ -89,7 +119,7 @@ def merge(
     marks: Optional[Path] = typer.Option(None, "--marks", help="The marks file [default: OUT/manual.csv, its points filled in]."),
 ) -> None:
     """Merge the marks of written answers (the points column of manual.csv) into the gradebook and feedback."""
-    from clusterkit.grading.feedback import RESULTS, MarksError, merge_marks
+    from clusterkit.grading.marks import RESULTS, MarksError, merge_marks
 
     if not (out / RESULTS).is_file():
         _fail(f"{out} has no {RESULTS}: pass the --out folder of `clusterkit grade`")

@@ -129,6 +129,12 @@ def main(build: bool = True, grading: bool = True) -> None:
             print(f"\nGrading throughput ({n} Chapter 0 submissions, --jobs = {os.cpu_count()} cores)")
             seconds = grade_throughput(n)
             print(f"  {seconds:.2f} s per submission ({seconds * n:.0f} s in all)")
+            from .grading.bench import lms_class
+
+            run = lms_class(30, endless=2, jobs=2)
+            print(f"\nA Canvas class end to end (30 submissions + a copy, 2 functions that never return, roster, --jobs 2)")
+            print(f"  {run['seconds']:.1f} s wall time; {run['rows']} gradebook rows ({run['absent']} roster student(s) "
+                  f"with no submission), {run['timed_out']} row(s) 'timed out'; {run['export']}: {run['export_rows']} students")
 
 
 if __name__ == "__main__":

@@ -83,13 +83,14 @@ def test_whole_run_limit_stops_the_cells_but_still_reads_the_answers(tmp_path):
     proc = cli("grade", str(subs), "--chapter", "0", "--out", str(tmp_path / "out"), "-q", "--run-timeout", "10", "--cell-timeout", "4")
     assert proc.returncode == 0, proc.stderr
     row = (tmp_path / "out" / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1]
-    assert row.startswith("slow,1,0,0,0,0,0,0,1,15,")  # read after the limit; the last cell never ran
+    assert row.startswith("slow,slow,,,1,0,0,0,0,0,0,1,15,")  # read after the limit; the last cell never ran
     assert "were not run" in row and "whole-run time limit reached" in row
 
 
 def _graded_folder(out: Path) -> None:
     """A grader's output folder for two students, as `clusterkit grade` writes it (no kernels needed)."""
-    from clusterkit.grading.feedback import Graded, Row, feedback_md, gradebook_csv, manual_csv, results_json
+    from clusterkit.grading.feedback import Graded, Row, feedback_md, gradebook_csv, manual_csv
+    from clusterkit.grading.marks import results_json
 
     rows = []
     for name, pts in (("ann", 2.0), ("bo", 0.0)):
@@ -113,13 +114,14 @@ def test_written_answers_are_blank_until_merged(tmp_path):
     out = tmp_path / "grades"
     _graded_folder(out)
     book = (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()
-    assert book[1] == "ann,2,,2,5,ok,0.7"  # blank, not 0: an LMS import records no zero
+    assert book[0] == "student,name,lms_id,late,0.1,0.7,total,max,status,manual,source"
+    assert book[1] == "ann,ann,,,2,,2,5,ok,0.7,ann.ipynb"  # blank, not 0: an LMS import records no zero
     feedback = (out / "feedback" / "ann.md").read_text(encoding="utf-8")
     assert "| 0.7 | – / 3 | to be marked by your instructor |" in feedback and "## 0.7 — – / 3 (marked by your instructor) ✎" in feedback
     assert feedback.endswith("\n") and not feedback.endswith("\n\n")
     assert "> How many?\n> Count them." in feedback  # every line of a prompt is quoted
     manual = (out / "manual.csv").read_text(encoding="utf-8")
-    assert manual.splitlines()[0] == "student,exercise,max,points,comment,answer"
+    assert manual.splitlines()[0] == "student,exercise,max,points,comment,answer,name,note"
     assert "'=SUM(A1)" in manual  # no spreadsheet formula from a student's text
 
     with open(out / "manual.csv", newline="", encoding="utf-8") as fh:
@@ -133,11 +135,11 @@ def test_written_answers_are_blank_until_merged(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Merged 1 mark(s)" in proc.stdout and "1 written answer(s) still blank" in proc.stdout
     book = (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()
-    assert book[1] == "ann,2,2.5,4.5,5,ok," and book[2] == "bo,0,,0,5,ok,0.7"
+    assert book[1] == "ann,ann,,,2,2.5,4.5,5,ok,,ann.ipynb" and book[2] == "bo,bo,,,0,,0,5,ok,0.7,bo.ipynb"
     feedback = (out / "feedback" / "ann.md").read_text(encoding="utf-8")
     assert "| 0.7 | 2.5 / 3 | marked by your instructor |" in feedback and "> Clear." in feedback and "**Points: 4.5 of 5**" in feedback
     assert cli("merge", str(out)).returncode == 0  # merging again changes nothing
-    assert (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1] == "ann,2,2.5,4.5,5,ok,"
+    assert (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1] == "ann,ann,,,2,2.5,4.5,5,ok,,ann.ipynb"
 
     marks[1].update(points="lots")
     marks.append(dict(marks[0], student="zed"))
@@ -172,8 +174,12 @@ def test_chapter_3_feedback_from_a_real_run(tmp_path):
     out = tmp_path / "out"
     proc = cli("grade", str(subs), "--chapter", "3", "--out", str(out), "-q", "--cell-timeout", "1", "--run-timeout", "120")
     assert proc.returncode == 0, proc.stderr
-    rows = {line.split(",")[0]: line.split(",") for line in (out / "gradebook.csv").read_text(encoding="utf-8").splitlines()[1:]}
-    assert rows["loops"][1:5] == ["0", "0", "0", "0"] and rows["wrapper"][4] == "0"
+    import csv
+
+    with open(out / "gradebook.csv", newline="", encoding="utf-8") as fh:
+        rows = {r["student"]: r for r in csv.DictReader(fh)}
+    assert [rows["loops"][i] for i in ("3.1", "3.2", "3.3", "3.4")] == ["0", "0", "0", "0"] and rows["wrapper"]["3.4"] == "0"
+    assert "timed out: 3.4" in rows["loops"]["status"]
     loops_fb = (out / "feedback" / "loops.md").read_text(encoding="utf-8")
     assert "# Chapter 3 — Innovation-factor-led: a research institute as the seed of a cluster: feedback for loops" in loops_fb
     assert "Your table has 4 rows; keep only the metrics both kinds of claim give (no fill_value; .dropna())." in loops_fb

@@ -29,8 +29,10 @@ NOTEBOOK = REPO / "notebooks" / "00_clusters.ipynb"
 IDS = ["0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7"]
 #: Short limits keep the run quick; the chapter's cells each take well under a second.
 LIMITS = ["--cell-timeout", "6", "--run-timeout", "120", "--memory", "1024", "--max-output", "5"]
-#: A second run of these must give identical rows.
-REPEAT = ["right", "partly_right", "wrong_type", "monkeypatch", "eq_always_true", "not_json", "answer_missing", "exception_cell"]
+#: A second run of these, one at a time (--jobs 1; the corpus run has one job per core), must give identical rows:
+#: which of a cell's limits strikes first depends on the machine's load, the row must not.
+REPEAT = ["right", "partly_right", "wrong_type", "monkeypatch", "eq_always_true", "not_json", "answer_missing", "exception_cell",
+          "output_flood", "infinite_loop", "endless_function", "imported_function"]
 
 pytestmark = pytest.mark.slow
 
@@ -203,7 +205,7 @@ def test_feedback_explains_the_row(corpus, rows):
     no_return = (corpus["out"] / "feedback" / "no_return.md").read_text(encoding="utf-8")
     assert "On 5 hidden inputs: your function returned None" in no_return
     broken = (corpus["out"] / "feedback" / "not_json.md").read_text(encoding="utf-8")
-    assert "invalid-notebook: not JSON" in broken
+    assert "invalid-notebook: not JSON" in broken and "submit that file again" in broken
     manual = (corpus["out"] / "manual.csv").read_text(encoding="utf-8")
     assert "right,0.7,3,," in manual and "park is a planned area" in manual
 
@@ -221,10 +223,35 @@ def test_two_runs_give_the_same_gradebook(corpus, rows, tmp_path):
     subs.mkdir()
     for name in REPEAT:
         shutil.copy(corpus["subs"] / f"{name}.ipynb", subs / f"{name}.ipynb")
-    proc = grade_cli(subs, tmp_path / "out", corpus["key"])
+    proc = grade_cli(subs, tmp_path / "out", corpus["key"], "--jobs", "1")
     assert proc.returncode == 0, proc.stderr[-2000:]
     again = read_gradebook(tmp_path / "out" / "gradebook.csv")
     assert again == {name: rows[name] for name in REPEAT}
+
+
+def test_a_function_that_never_returns_costs_one_budget_and_says_timed_out(corpus, rows):
+    """Five hidden calls and a worked example, each of which would run until stopped: one
+    --function-timeout for all of them (not a cell timeout per call), and the status says so."""
+    log = (corpus["out"] / "logs" / "endless_function.log").read_text(encoding="utf-8")
+    seconds = float(re.search(r"^seconds: ([\d.]+)$", log, re.M).group(1))
+    right = float(re.search(r"^seconds: ([\d.]+)$", (corpus["out"] / "logs" / "right.log").read_text(encoding="utf-8"), re.M).group(1))
+    # the corpus run's limits: --cell-timeout 6 per call would cost 36 s; the function's budget is 10 s
+    assert seconds - right < 10 + 3 * 6, (seconds, right)
+    assert "timed out: 0.2" in rows["endless_function"]["status"]
+    text = (corpus["out"] / "feedback" / "endless_function.md").read_text(encoding="utf-8")
+    assert "did not finish" in text and "is there a loop that never ends?" in text
+
+
+def test_check_and_the_grader_agree_on_an_imported_function(corpus, rows):
+    """`location_quotient = ck.metrics.location_quotient` earns nothing, and check() says so first."""
+    from clusterkit.grading.checks import IMPORTED_FUNCTION
+    from clusterkit.grading.student import evaluate_answer
+    from clusterkit import metrics
+
+    verdict = evaluate_answer("0.2", metrics.location_quotient)
+    assert verdict.state == "failed" and (False, IMPORTED_FUNCTION) in verdict.messages
+    assert rows["imported_function"]["0.2"] == "0"
+    assert IMPORTED_FUNCTION in (corpus["out"] / "feedback" / "imported_function.md").read_text(encoding="utf-8")
 
 
 def test_lms_zip_with_folders_and_odd_names(corpus, tmp_path):
@@ -248,8 +275,11 @@ def test_lms_zip_with_folders_and_odd_names(corpus, tmp_path):
     proc = grade_cli(archive, tmp_path / "out", corpus["key"])
     assert proc.returncode == 0, proc.stderr[-2000:]
     got = read_gradebook(tmp_path / "out" / "gradebook.csv")
-    assert sorted(got) == sorted(["Zoë_O_Brien_1201", "张伟_1202", "cmd_-C_calc_A0_1203", "homework", "escape"]), sorted(got)
+    # the folder names the student, even for the notebook inside a zip inside Ann Lee's folder
+    assert sorted(got) == sorted(["Zoë_O_Brien_1201", "张伟_1202", "cmd_-C_calc_A0_1203", "Ann_Lee_1204", "escape"]), sorted(got)
     assert got["Zoë_O_Brien_1201"]["total"] == "12"
+    assert (got["Zoë_O_Brien_1201"]["name"], got["Zoë_O_Brien_1201"]["lms_id"]) == ("Zoë O'Brien", "1201")
+    assert got["cmd_-C_calc_A0_1203"]["name"].startswith("'=")  # the LMS's name, as text, not a formula
     assert got["张伟_1202"]["0.1"] == "1" and got["张伟_1202"]["total"] == "1"
     assert not (tmp_path / "escape.ipynb").exists() and not (tmp_path.parent / "escape.ipynb").exists()
     for name in got:

@@ -9,7 +9,9 @@ Instructor side:
     ``spec``      the exercise format (``exercises/NN_name.py``); ``authoring`` build/check
     ``grader``    many submissions in parallel → gradebook, feedback, logs
     ``runner``    the worker: one submission in a sandboxed kernel (``sandbox``, ``_jail``)
-    ``feedback``  gradebook, feedback files, and ``merge_marks`` (``clusterkit merge``)
+    ``feedback``  gradebook, status text, feedback files, manual.csv
+    ``marks``     results.json, ``merge_marks`` (``clusterkit merge``), marks kept across re-grades
+    ``lms``       the roster (``--roster``) and the import files of Canvas, Moodle and Blackboard
     ``submissions``, ``bench``
 
 Nothing is imported here: ``from clusterkit import check`` loads only the student side.

@@ -56,5 +56,34 @@ def grade_throughput(n: int = 30, jobs: int | None = None, keep: Path | None = N
         shutil.rmtree(root, ignore_errors=True)
 
 
+def lms_class(n: int = 30, endless: int = 2, jobs: int | None = 2, lms: str = "canvas") -> dict:
+    """A class of ``n`` submissions named as ``lms`` exports them (``endless`` with a function that
+    never returns), graded end to end with its roster, as ``clusterkit grade`` does. Returns the
+    wall time, rows, the import file's rows and what was reported."""
+    import csv
+
+    from .grader import grade
+
+    maker = _maker()
+    root = Path(tempfile.mkdtemp(prefix="ck-bench-lms-"))
+    try:
+        corpus = root / "corpus"
+        maker.build(corpus, REPO / "notebooks" / "00_clusters.ipynb", REPO / "exercises", root / "out", 9, root,
+                    only=maker.CLASS_MIX + ["endless_function"])
+        made = maker.lms_class(root, corpus, n=n, endless=endless, lms=lms)
+        t0 = time.perf_counter()
+        report = grade(made["subs"], 0, root / "out", jobs=jobs, key_dir=REPO / "exercises", progress=False, roster=made["roster"])
+        seconds = time.perf_counter() - t0
+        export = report.exports.get(lms)
+        with open(export, newline="", encoding="utf-8") as fh:
+            imported = list(csv.reader(fh))
+        return {"seconds": seconds, "n": n, "rows": len(report.rows), "complete": report.complete,
+                "timed_out": sum(1 for r in report.rows if "timed out" in r.status), "absent": len(report.absent),
+                "export_rows": len(imported) - (2 if lms == "canvas" else 1), "export": export.name}
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 if __name__ == "__main__":  # python -m clusterkit.grading.bench
     print(f"{grade_throughput():.2f} s per submission")
+    print(lms_class())

@@ -1,6 +1,6 @@
-"""What the grader writes: the gradebook row, the status text, the student's feedback file;
-and :func:`merge_marks`, which brings the marks an instructor gives written answers (in
-``OUT/manual.csv``) into the gradebook and the feedback files.
+"""What the grader writes: the gradebook row, the status text, the student's feedback file,
+the sheet of written answers to mark (``manual.csv``). Marks, ``results.json`` and
+``clusterkit merge`` are in :mod:`.marks`; the learning platforms' import files in :mod:`.lms`.
 
 Written (manual) answers stay BLANK in ``gradebook.csv`` until they are marked, so that a
 learning platform importing the gradebook records no zero for them.
@@ -29,6 +29,8 @@ class Graded:
     text: str | None = None  # a written answer, for manual grading
     marked: bool = False  # a manual answer the instructor has marked (points merged from manual.csv)
     comment: str = ""  # the instructor's comment on a manual answer
+    timed_out: bool = False  # a function answer stopped on a call that did not finish in time
+    note: str = ""  # for the instructor, in manual.csv (e.g. "the answer changed since it was marked")
 
     @property
     def pending(self) -> bool:
@@ -43,6 +45,23 @@ class Row:
     status: str
     exercises: list[Graded]
     manual: list[str] = field(default_factory=list)
+    name: str = ""  # as the LMS or the roster writes it (the feedback's title)
+    lms: str = ""
+    lms_id: str = ""
+    late: bool = False
+    email: str = ""
+    sid: str = ""
+    roster: dict = field(default_factory=dict)  # the student's row of the roster, when one was given
+
+    @property
+    def who(self) -> str:
+        """The student's name for people to read."""
+        return self.name or self.student
+
+    @property
+    def key(self) -> str:
+        """What identifies the student across runs: the LMS id, else the ``student`` key."""
+        return f"{self.lms}:{self.lms_id}" if self.lms_id else self.student
 
     @property
     def total(self) -> float:
@@ -72,8 +91,8 @@ def _cell_event(e: dict) -> str:
         if e.get("interrupted"):
             return f"code cell {n} timed out (interrupted)"
         return f"code cell {n} timed out and ignored the interrupt (kernel restarted)"
-    if what == "output":
-        return f"code cell {n} printed too much output (stopped)" + ("" if e.get("interrupted") else " (kernel restarted)")
+    if what == "output":  # restarted or not depends on how fast the kernel drains its output: not said here (see the log)
+        return f"code cell {n} printed too much output (stopped)"
     if what == "dead":
         return f"code cell {n} stopped the kernel (restarted)"
     if what == "replay-failed":
@@ -111,6 +130,9 @@ def status(result: dict | None, graded: list[Graded], notes: list[str], invalid:
         ids = [g.id for g in graded if g.state == state]
         if ids:
             parts.append(f"{label}: " + ", ".join(ids))
+    slow = [g.id for g in graded if g.timed_out]
+    if slow:
+        parts.append("timed out: " + ", ".join(slow) + " (a function did not finish)")
     parts.extend(f"note: {n}" for n in notes)
     return "; ".join(parts)
 
@@ -120,11 +142,15 @@ def gradebook_csv(rows: list[Row], ids: list[str]) -> str:
     ``total`` adds up the points given so far and ``manual`` lists what waits for a mark."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", *ids, "total", "max", "status", "manual"])
+    w.writerow(["student", "name", "lms_id", "late", *ids, "total", "max", "status", "manual", "source"])
     for r in sorted(rows, key=lambda r: r.student):
+        if not r.exercises:  # a roster student with no submission: nothing to record yet
+            w.writerow([r.student, _cell_text(r.who), r.lms_id, "", *([""] * len(ids)), "", "", r.status, "", ""])
+            continue
         pts = {g.id: "" if g.pending else fmt(g.points) for g in r.exercises}
         pending = [g.id for g in r.exercises if g.pending]
-        w.writerow([r.student, *(pts.get(i, "0") for i in ids), fmt(r.total), fmt(r.max), r.status, " ".join(pending)])
+        w.writerow([r.student, _cell_text(r.who), r.lms_id, "late" if r.late else "", *(pts.get(i, "0") for i in ids),
+                    fmt(r.total), fmt(r.max), r.status, " ".join(pending), _cell_text(r.source)])
     return buf.getvalue()
 
 
@@ -137,11 +163,13 @@ def manual_csv(rows: list[Row]) -> str:
     """Every written answer, with ``points`` and ``comment`` for the instructor to fill in."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", "exercise", "max", "points", "comment", "answer"])
+    w.writerow(["student", "exercise", "max", "points", "comment", "answer", "name", "note"])
     for r in sorted(rows, key=lambda r: r.student):
         for g in r.exercises:
             if g.state == "manual":
-                w.writerow([r.student, g.id, fmt(g.max), fmt(g.points) if g.marked else "", g.comment, _cell_text(g.text or "")])
+                answer = g.text or ("" if not r.status.startswith(UNREAD) else f"(not collected: {r.status})")
+                w.writerow([r.student, g.id, fmt(g.max), fmt(g.points) if g.marked else "", g.comment, _cell_text(answer),
+                            _cell_text(r.who), g.note])
     return buf.getvalue()
 
 
@@ -168,17 +196,31 @@ def _result(g: Graded) -> str:
     return g.state.replace("-", " ")
 
 
+#: Status words of a submission that could not be run at all.
+UNREAD = ("invalid-notebook", "error:", "timeout:")
+
+
 def feedback_md(row: Row, chapter_title: str, chapter: int) -> str:
     """The student's feedback: points and public feedback per exercise, nothing hidden."""
     manual_pts = sum(g.max for g in row.exercises if g.pending)
     out = [
-        f"# Chapter {chapter} — {chapter_title}: feedback for {row.student}",
+        f"# Chapter {chapter} — {chapter_title}: feedback for {row.who}",
         "",
         f"**Points: {fmt(row.total)} of {fmt(row.max)}**"
         + (f" ({fmt(manual_pts)} more to be graded by your instructor)" if manual_pts else ""),
         "",
         f"Run: {row.status}",
         "",
+    ]
+    if row.status.startswith(UNREAD):
+        out += [
+            "**Your notebook could not be graded**, so no answer in it could be read. Open the file you "
+            "submitted in Jupyter: it should open, and run from the top (Kernel → Restart Kernel and Run All "
+            "Cells) without stopping. Save it, and submit that file again; if it will not open, ask your "
+            "instructor, who has the details of what went wrong.",
+            "",
+        ]
+    out += [
         "| exercise | points | result |",
         "|---|---|---|",
     ]
@@ -197,87 +239,3 @@ def feedback_md(row: Row, chapter_title: str, chapter: int) -> str:
         if g.comment:
             out += ["", "Your instructor's comment:", "", *_quote(g.comment)]
     return "\n".join(out).rstrip() + "\n"
-
-
-# --------------------------------------------------------------------------- results and marks
-
-RESULTS = "results.json"
-
-
-def results_json(rows: list[Row], chapter: int, title: str, ids: list[str]) -> str:
-    """Everything needed to rewrite the gradebook and feedback later (public feedback only)."""
-    data = {"chapter": chapter, "title": title, "ids": ids,
-            "rows": [asdict(r) for r in sorted(rows, key=lambda r: r.student)]}
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-
-
-def load_results(out: Path) -> tuple[list[Row], int, str, list[str]]:
-    data = json.loads((Path(out) / RESULTS).read_text(encoding="utf-8"))
-    rows = []
-    for r in data["rows"]:
-        exercises = [Graded(**g) for g in r.pop("exercises")]
-        rows.append(Row(exercises=exercises, **r))
-    return rows, data["chapter"], data["title"], data["ids"]
-
-
-class MarksError(ValueError):
-    """The marks file cannot be merged (the message lists every problem)."""
-
-
-def _read_marks(path: Path, rows: list[Row]) -> dict[tuple[str, str], tuple[float | None, str]]:
-    """(student, exercise) → (points or None when blank, comment); every problem is collected."""
-    manual = {(r.student, g.id): g for r in rows for g in r.exercises if g.state == "manual"}
-    marks, problems = {}, []
-    with open(path, newline="", encoding="utf-8-sig") as fh:  # -sig: a spreadsheet may add a BOM
-        reader = csv.DictReader(fh)
-        if not reader.fieldnames or not {"student", "exercise", "points"} <= set(reader.fieldnames):
-            raise MarksError(f"{path.name} needs the columns student, exercise and points")
-        for n, rec in enumerate(reader, start=2):
-            key = ((rec.get("student") or "").strip(), (rec.get("exercise") or "").strip())
-            if key not in manual:
-                problems.append(f"line {n}: {key[0]!r} has no written answer {key[1]!r} in this gradebook")
-                continue
-            text = (rec.get("points") or "").strip().replace(",", ".")
-            comment = (rec.get("comment") or "").strip()
-            if not text:
-                marks[key] = (None, comment)
-                continue
-            try:
-                value = float(text)
-            except ValueError:
-                problems.append(f"line {n}: points {text!r} is not a number")
-                continue
-            if not 0 <= value <= manual[key].max:
-                problems.append(f"line {n}: points {value:g} outside 0–{fmt(manual[key].max)} for {key[0]} {key[1]}")
-                continue
-            marks[key] = (value, comment)
-    if problems:
-        raise MarksError("; ".join(problems))
-    return marks
-
-
-def merge_marks(out: Path, marks_file: Path | None = None) -> tuple[int, int]:
-    """Merge the marks in ``marks_file`` (default ``OUT/manual.csv``, ``points`` filled in) into
-    ``OUT/gradebook.csv``, the feedback files and ``OUT/results.json``. Blank points leave an
-    answer waiting (blank in the gradebook). Can be run again after changing marks.
-    Returns (answers marked, answers still waiting); raises :class:`MarksError` and changes
-    nothing when a mark is not a number, is out of range, or names no written answer."""
-    out = Path(out)
-    rows, chapter, title, ids = load_results(out)
-    marks = _read_marks(Path(marks_file) if marks_file else out / "manual.csv", rows)
-    done = waiting = 0
-    for r in rows:
-        for g in r.exercises:
-            if g.state != "manual":
-                continue
-            points, comment = marks.get((r.student, g.id), (None, ""))
-            g.marked, g.points, g.comment = points is not None, points or 0.0, comment
-            done += g.marked
-            waiting += not g.marked
-        r.manual = [g.id for g in r.exercises if g.pending]
-    (out / "feedback").mkdir(exist_ok=True)
-    for r in rows:
-        write_atomic(out / "feedback" / f"{r.student}.md", feedback_md(r, title, chapter))
-    write_atomic(out / "gradebook.csv", gradebook_csv(rows, ids))
-    write_atomic(out / RESULTS, results_json(rows, chapter, title, ids))
-    return done, waiting

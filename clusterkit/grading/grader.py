@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Callable
 
 from . import checks, sandbox
-from .feedback import RESULTS, Graded, Row, feedback_md, fmt, gradebook_csv, manual_csv, results_json, status, write_atomic
+from .feedback import Graded, Row, feedback_md, fmt, gradebook_csv, manual_csv, status, write_atomic
+from .lms import Roster, read_roster, several_notebooks, write_exports
+from .marks import RESULTS, apply_marks, keep_previous, previous_marks, results_json
 from .plain import from_plain, to_plain
 from .spec import Chapter, Exercise, Function, SpecError, Text, ascii_minus, default_key_dir, find_chapter, load_chapter
-from .submissions import Submission, collect, parse
+from .submissions import Submission, SubmissionsError, collect, parse
 
 RUNNER = Path(__file__).with_name("runner.py")
 #: Extra seconds the grader waits for a worker beyond the run limit before killing it.
@@ -73,10 +75,18 @@ class Report:
     submissions: int
     isolation: dict | None
     seconds: float
+    kept_marks: int = 0  # marks of written answers carried over from an earlier run into this folder
+    changed_answers: list[str] = field(default_factory=list)  # "student exercise" whose answer changed since marked
+    orphan_marks: int = 0  # earlier marks whose submission is not in this run (kept in previous/)
+    previous: Path | None = None  # where the earlier run's files were copied
+    absent: list[Row] = field(default_factory=list)  # roster students with no submission
+    unknown: list[Row] = field(default_factory=list)  # submissions whose student is not on the roster
+    several: list[str] = field(default_factory=list)  # students with more than one notebook
+    exports: dict = field(default_factory=dict)  # platform → import file
 
     @property
     def complete(self) -> bool:
-        return len(self.rows) == self.submissions
+        return len([r for r in self.rows if r.exercises]) == self.submissions
 
 
 def _lines(verdict: checks.Verdict, notes: bool = True) -> list[str]:
@@ -121,6 +131,7 @@ def grade_exercise(ex: Exercise, pub: dict, answer: dict, results: list[dict], e
         return g
     if isinstance(ex, Function):
         score = ex.grade(answer, results, expected, before)
+        g.timed_out = any(str(r.get("error", "")).startswith(("timed out", "not run: the time")) for r in results)
     else:
         score = ex.grade(answer, results)
     g.points = round(ex.points * score.fraction, 2)
@@ -192,12 +203,39 @@ def run_worker(job: dict, timeout: float) -> tuple[dict | None, str]:
         return None, f"worker exited with {proc.returncode} and no result\n{text}"
 
 
+def _unread(key: Key) -> list[Graded]:
+    """The exercises of a submission that could not be run: 0 points, except written answers,
+    which stay blank (waiting for the instructor, who may read the file by hand)."""
+    out = []
+    for ex in key.chapter.exercises:
+        g = Graded(id=ex.id, prompt=ascii_minus(ex.prompt.strip()), max=float(ex.points))
+        if isinstance(ex, Text):
+            g.state, g.text = "manual", ""
+        else:
+            g.state = "unreadable"
+        g.lines.append("Your notebook could not be read, so this answer could not be collected.")
+        out.append(g)
+    return out
+
+
+def _with_identity(row: Row, sub: Submission) -> Row:
+    row.name, row.lms, row.lms_id, row.late, row.email, row.sid = sub.name, sub.lms, sub.lms_id, sub.late, sub.email, sub.sid
+    return row
+
+
 def grade_one(
     sub: Submission, key: Key, limits: sandbox.Limits, slot: int, hide: list[str], tmp_root: str | None = None
 ) -> tuple[Row, dict | None, str]:
     """Grade one submission: (its row, the worker's raw result, log text). Never raises."""
+    row, result, log = _grade_one(sub, key, limits, slot, hide, tmp_root)
+    return _with_identity(row, sub), result, log
+
+
+def _grade_one(
+    sub: Submission, key: Key, limits: sandbox.Limits, slot: int, hide: list[str], tmp_root: str | None = None
+) -> tuple[Row, dict | None, str]:
     ids = key.ids
-    empty = [Graded(id=ex.id, prompt=ascii_minus(ex.prompt.strip()), max=float(ex.points)) for ex in key.chapter.exercises]
+    empty = _unread(key)
     if sub.error:
         return Row(sub.student, sub.source, sub.error, empty), None, sub.error
     parsed = parse(sub.data or b"")
@@ -256,8 +294,12 @@ def grade(
     limits: sandbox.Limits | None = None,
     progress: bool = True,
     log: Callable[[str], None] | None = None,
+    roster: Path | None = None,
 ) -> Report:
-    """Grade every submission; write the gradebook, feedback, manual-grading sheet and logs."""
+    """Grade every submission; write the gradebook, feedback, manual-grading sheet, the learning
+    platforms' import files and logs. Marks already given in ``out`` are kept (see :mod:`.marks`).
+    Raises :class:`SubmissionsError`, :class:`SpecError`, :class:`MarksError` or
+    :class:`RosterError` — before anything is written — when the input cannot be used."""
     t0 = time.monotonic()
     limits = limits or sandbox.Limits()
     key_dir = Path(key_dir) if key_dir else default_key_dir()
@@ -267,7 +309,15 @@ def grade(
     key = Key.load(key_dir, chapter)
     nb_stem = Path(key.chapter.notebook).stem if key.chapter.notebook else None
     subs = collect(submissions, nb_stem)
+    if not subs:
+        raise SubmissionsError(f"no notebooks (.ipynb) found in {submissions}")
+    class_list = Roster(read_roster(Path(roster))) if roster is not None else None
     out = Path(out)
+    earlier = previous_marks(out, chapter)
+    previous = keep_previous(out)
+    kept: set[tuple[str, str]] = set()
+    changed: list[str] = []
+    unknown: list[Row] = []
     (out / "feedback").mkdir(parents=True, exist_ok=True)
     (out / "logs").mkdir(parents=True, exist_ok=True)
     hide, hide_warnings = _hidden_paths(key_dir, Path(submissions), out)
@@ -300,8 +350,8 @@ def grade(
         try:
             row, result, text = grade_one(sub, key, limits, slot, hide, tmp_root)
         except Exception as exc:  # noqa: BLE001 - never lose a row
-            empty = [Graded(id=ex.id, prompt=ascii_minus(ex.prompt.strip()), max=float(ex.points)) for ex in key.chapter.exercises]
-            row, result, text = Row(sub.student, sub.source, f"error: grader failure ({type(exc).__name__})", empty), None, repr(exc)
+            row = _with_identity(Row(sub.student, sub.source, f"error: grader failure ({type(exc).__name__})", _unread(key)), sub)
+            result, text = None, repr(exc)
         finally:
             slots.put(slot)
         return row, result, text, time.monotonic() - t
@@ -315,6 +365,10 @@ def grade(
             for fut in as_completed(futures):
                 row, result, text, secs = fut.result()
                 with lock:
+                    if class_list is not None and not class_list.apply(row):
+                        unknown.append(row)
+                    changed += [f"{row.student} {i}" for i in apply_marks(row, earlier)]
+                    kept.update((row.key, g.id) for g in row.exercises if (row.key, g.id) in earlier and g.marked)
                     rows.append(row)
                     if result and isolation is None:
                         isolation = result.get("isolation")
@@ -323,9 +377,7 @@ def grade(
                         for miss in iso.missing:
                             note(f"WARNING: no {miss}")
                             say(f"warning: the sandbox has no {miss}")
-                    (out / "feedback" / f"{row.student}.md").write_text(
-                        feedback_md(row, key.chapter.title, key.chapter.number), encoding="utf-8"
-                    )
+                    write_atomic(out / "feedback" / f"{row.student}.md", feedback_md(row, key.chapter.title, key.chapter.number))
                     detail = [
                         f"student: {row.student}", f"source: {row.source}", f"status: {row.status}",
                         f"points: {fmt(row.total)} / {fmt(row.max)}", f"seconds: {secs:.2f}",
@@ -343,12 +395,20 @@ def grade(
                     write_atomic(out / "gradebook.csv", gradebook_csv(rows, key.ids))
                 bar.update(1)
         bar.close()
-        write_atomic(out / "gradebook.csv", gradebook_csv(rows, key.ids))
-        write_atomic(out / "manual.csv", manual_csv(rows))
-        write_atomic(out / RESULTS, results_json(rows, key.chapter.number, key.chapter.title, key.ids))
+        absent = class_list.absent({r.student for r in rows}) if class_list is not None else []
+        everyone = rows + absent
+        write_atomic(out / "gradebook.csv", gradebook_csv(everyone, key.ids))
+        write_atomic(out / "manual.csv", manual_csv(everyone))
+        write_atomic(out / RESULTS, results_json(everyone, key.chapter.number, key.chapter.title, key.ids))
+        exports = write_exports(out, everyone, key.chapter.number, key.chapter.title)
         secs = time.monotonic() - t0
         note(f"done: {len(rows)} row(s) for {len(subs)} submission(s) in {secs:.1f} s")
+        if earlier:
+            note(f"marks kept from the earlier run: {len(kept)} of {len(earlier)} (earlier files in {previous})")
     finally:
         runlog.close()
         shutil.rmtree(tmp_root, ignore_errors=True)
-    return Report(out=out, rows=rows, submissions=len(subs), isolation=isolation, seconds=secs)
+    return Report(out=out, rows=everyone, submissions=len(subs), isolation=isolation, seconds=secs,
+                  kept_marks=len(kept), changed_answers=sorted(changed), orphan_marks=len(set(earlier) - kept),
+                  previous=previous, absent=absent, unknown=sorted(unknown, key=lambda r: r.student),
+                  several=several_notebooks(rows), exports=exports)

@@ -41,6 +41,12 @@ MIME = "application/vnd.clusterkit.answer+json"
 MAX_RESTARTS = 4
 MAX_ANSWER_BYTES = 5_000_000
 INTERRUPT_GRACE = 3.0
+#: A cell stopped (for time or output) that had printed at least this many bytes, or a tenth of
+#: the output limit if that is less, is reported as printing too much: which limit struck first
+#: depends on the machine's speed, what the cell did does not (the same submission, the same row).
+FLOOD_BYTES = 1_000_000
+#: The error of a function call that was not made: the function's time budget was spent.
+BUDGET_SPENT = "not run: the time for this function was used up"
 PLAIN_SOURCE = Path(__file__).with_name("plain.py").read_text(encoding="utf-8")
 
 #: Run in every fresh kernel before the student's code: exit() and quit() would otherwise end
@@ -407,7 +413,7 @@ class Run:
                 continue
             if o.status == "timeout" and self.limits.cell_timeout > left:
                 self.result.run_limit_hit = True
-            ev = CellEvent(i + 1, o.status, interrupted=o.interrupted)
+            ev = CellEvent(i + 1, self._stop_kind(o), interrupted=o.interrupted)
             self.result.events.append(ev)
             if not o.interrupted:
                 ev.restarted = True
@@ -416,13 +422,21 @@ class Run:
                     self.result.run_limit_hit = self.result.run_limit_hit or self.result.restarts < MAX_RESTARTS
                     break
 
-    def _ask(self, req: dict) -> dict:
-        """One extraction request; restarts (and replays) when it kills the kernel."""
+    def _stop_kind(self, o: Outcome) -> str:
+        """``output`` or ``timeout`` for a stopped cell, by what it printed (see :data:`FLOOD_BYTES`)."""
+        flood = min(FLOOD_BYTES, 0.1 * self.limits.max_output_mb * 1_000_000)
+        return "output" if o.output_bytes >= flood else "timeout"
+
+    def _ask(self, req: dict, seconds: float | None = None) -> dict:
+        """One extraction request (at most ``seconds``, else the cell limit); restarts (and
+        replays) when it kills the kernel."""
         if not self.k.alive() and not self._restart(self.end):
             return {"error": "the kernel could not be restarted"}
         left = self._left(self.end)
         if left <= 0.5:
             return {"error": "no time left (whole-run limit)"}
+        if seconds is not None:
+            left = min(left, seconds)
         nonce = secrets.token_hex(8)
         fresh = self._helper_generation != self.k.generation
         code = EXTRACT % {
@@ -442,7 +456,7 @@ class Run:
         if o.status in ("timeout", "output"):
             if not o.interrupted:
                 self._restart(self.end)
-            return {"error": "timed out"}
+            return {"error": "printed too much output" if self._stop_kind(o) == "output" else "timed out"}
         if o.status == "dead":
             self._restart(self.end)
             return {"error": "stopped the kernel"}
@@ -458,8 +472,14 @@ class Run:
                 continue
             if ans.get("calls") and got["answer"].get("type") == "function":
                 outs = []
+                # one budget for all the calls: a function that never returns costs it once, not once per call
+                budget_end = time.monotonic() + self.limits.function_timeout
                 for args in ans["calls"]:
-                    r = self._ask({"variable": ans["variable"], "args": args})
+                    left = budget_end - time.monotonic()
+                    if left <= 0.05:
+                        outs.append({"error": BUDGET_SPENT})
+                        continue
+                    r = self._ask({"variable": ans["variable"], "args": args}, min(self.limits.call_timeout, left))
                     outs.append(r if ("value" in r or "error" in r) else {"error": "no result"})
                 self.result.calls[ans["id"]] = outs
 

@@ -73,8 +73,12 @@ _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
 class Limits:
     """Resource limits of one submission's run (seconds, megabytes)."""
 
-    cell_timeout: float = 60.0
-    run_timeout: float = 600.0
+    cell_timeout: float = 30.0
+    run_timeout: float = 300.0
+    #: One call of a function answer on a hidden input (as ``check()``'s limit on a worked example).
+    call_timeout: float = 5.0
+    #: All the calls of one function answer together: a function that never returns costs this, once.
+    function_timeout: float = 10.0
     memory_mb: int = 2048
     max_output_mb: float = 20.0
     startup_timeout: float = 60.0

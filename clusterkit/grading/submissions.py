@@ -1,9 +1,16 @@
 """Finding submissions (a folder, a zip as an LMS exports it, or one notebook) and reading them.
 
 Nothing is ever extracted to disk by its archived name: zip entries are read in memory with
-a size limit, so ``../`` names and zip bombs do no harm. Student names come from file names
-(or, when every file has the same name, from their folders), made safe for file names and
-spreadsheets, and unique.
+a size limit, so ``../`` names and zip bombs do no harm.
+
+Who submitted a notebook comes from the names an LMS gives its files and folders
+(:func:`identify`): Canvas ``name_[LATE_]userid_submissionid_file``, Moodle
+``Full Name_participant_assignsubmission_file_``, Blackboard
+``Assignment_username_attempt_YYYY-MM-DD-hh-mm-ss_file`` and Gradescope ``submission_id/``
+(with its ``submission_metadata.yml``): a name, the LMS's id and a late flag, in separate
+columns. Other files are named after the file (or, when every file has the same name, after
+its folder). The ``student`` key (file names of the feedback, rows of the gradebook) is the
+name made safe for file names and spreadsheets, with the LMS id when there is one; unique.
 """
 from __future__ import annotations
 
@@ -33,6 +40,87 @@ class Submission:
     source: str
     data: bytes | None = None
     error: str | None = None
+    name: str = ""  # as the LMS (or the roster) writes it
+    lms: str = ""  # canvas | moodle | blackboard | gradescope, or "" for plain files
+    lms_id: str = ""  # Canvas user id, Moodle participant id, Blackboard username, Gradescope submission id
+    late: bool = False
+    email: str = ""
+    sid: str = ""  # a student number the LMS gives (Gradescope's SID)
+
+
+@dataclass
+class Identity:
+    """Who a file belongs to, read from the name an LMS gave it."""
+
+    name: str
+    lms: str = ""
+    lms_id: str = ""
+    late: bool = False
+    email: str = ""
+    sid: str = ""
+
+
+_CANVAS = re.compile(r"^(?P<name>.+?)_(?:(?P<late>LATE)_)?(?P<uid>\d{2,})_(?P<sub>\d{2,})_(?P<file>.+)$")
+_MOODLE = re.compile(r"^(?P<name>.+?)_(?P<pid>\d+)_assignsubmission_(?:file|onlinetext)_?(?P<file>.*)$")
+_BLACKBOARD = re.compile(
+    r"^(?P<assignment>.+)_(?P<user>[^_\s]+)_attempt_(?P<date>\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2})(?P<late>_late)?(?:_(?P<file>.*))?$",
+    re.I,
+)
+_GRADESCOPE = re.compile(r"^submission_(?P<sub>\d+)$")
+
+
+def _parse_name(part: str) -> Identity | None:
+    """The identity in one file or folder name (without its extension), if an LMS wrote it."""
+    m = _MOODLE.match(part)
+    if m:
+        return Identity(name=m["name"].strip(), lms="moodle", lms_id=m["pid"])
+    m = _BLACKBOARD.match(part)
+    if m:
+        return Identity(name=m["user"], lms="blackboard", lms_id=m["user"], late=bool(m["late"]))
+    m = _CANVAS.match(part)
+    if m:
+        return Identity(name=m["name"], lms="canvas", lms_id=m["uid"], late=bool(m["late"]))
+    m = _GRADESCOPE.match(part)
+    if m:
+        return Identity(name=f"submission_{m['sub']}", lms="gradescope", lms_id=m["sub"])
+    return None
+
+
+def identify(path: str, gradescope: dict[str, Identity] | None = None) -> Identity | None:
+    """The identity in an archived path: the file's own name first, then its folders, innermost
+    first (Moodle's and Gradescope's folder per student, a zip inside a student's folder)."""
+    pp = PurePosixPath(path.replace("\\", "/"))
+    parts = [pp.stem] + [p for p in reversed(pp.parts[:-1])]
+    for part in parts:
+        found = _parse_name(part)
+        if found is not None:
+            if found.lms == "gradescope" and gradescope and f"submission_{found.lms_id}" in gradescope:
+                return gradescope[f"submission_{found.lms_id}"]
+            return found
+    return None
+
+
+def _gradescope_metadata(text: str) -> dict[str, Identity]:
+    """Gradescope's ``submission_metadata.yml``: ``submission_ID`` → the (first) submitter."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return {}
+    found: dict[str, Identity] = {}
+    if not isinstance(data, dict):
+        return found
+    for key, meta in data.items():
+        m = _GRADESCOPE.match(str(key))
+        if not m or not isinstance(meta, dict):
+            continue
+        people = meta.get(":submitters") or meta.get("submitters") or []
+        first = people[0] if isinstance(people, list) and people and isinstance(people[0], dict) else {}
+        get = lambda k: str(first.get(f":{k}") or first.get(k) or "")  # noqa: E731
+        found[str(key)] = Identity(name=get("name") or str(key), lms="gradescope", lms_id=m["sub"],
+                                   email=get("email"), sid=get("sid"))
+    return found
 
 
 @dataclass
@@ -54,15 +142,26 @@ def _wanted(name: str) -> bool:
     )
 
 
-def _read_zip(data: bytes, prefix: str, found: list[tuple[str, bytes | None, str | None]], depth: int = 0) -> None:
+METADATA = "submission_metadata.yml"  # Gradescope's list of who made each submission
+
+
+def _read_zip(data: bytes, prefix: str, found: list[tuple[str, bytes | None, str | None]], depth: int = 0,
+              metadata: list[str] | None = None) -> None:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        found.append((prefix.rstrip("/") or "archive.zip", None, "invalid-notebook: a damaged zip file"))
+        found.append((prefix.rstrip("/") or "archive.zip", None,
+                      "invalid-notebook: a damaged or incomplete zip file inside the submission"))
         return
     with zf:
         for info in sorted(zf.infolist(), key=lambda i: i.filename):
             if info.is_dir():
+                continue
+            if metadata is not None and PurePosixPath(info.filename).name == METADATA and info.file_size < MAX_NOTEBOOK_BYTES:
+                try:
+                    metadata.append(zf.read(info).decode("utf-8", "replace"))
+                except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError):
+                    pass
                 continue
             name = prefix + info.filename.replace("\\", "/")
             is_zip = info.filename.lower().endswith(".zip") and depth == 0
@@ -93,10 +192,14 @@ def _safe(name: str) -> str:
     return name[:80] or "submission"
 
 
-def _names(paths: list[str], notebook_stem: str | None) -> list[str]:
+def _names(paths: list[str], notebook_stem: str | None, ids: list[Identity | None] | None = None) -> list[str]:
     stems = Counter(PurePosixPath(p).stem for p in paths)
     names = []
-    for p in paths:
+    for n, p in enumerate(paths):
+        who = ids[n] if ids else None
+        if who is not None:
+            names.append(_safe(f"{who.name}_{who.lms_id}" if who.lms_id and who.lms_id != who.name else who.name))
+            continue
         pp = PurePosixPath(p)
         generic = stems[pp.stem] > 1 or (notebook_stem is not None and pp.stem == notebook_stem)
         raw = pp.parent.name if (generic and len(pp.parts) > 1) else pp.stem
@@ -114,14 +217,22 @@ def _names(paths: list[str], notebook_stem: str | None) -> list[str]:
     return unique
 
 
+def _starts_like_zip(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+
 def collect(path: Path, notebook_stem: str | None = None) -> list[Submission]:
     """Every submission under ``path`` (folder, zip or single notebook), sorted by source."""
     path = Path(path)
     found: list[tuple[str, bytes | None, str | None]] = []
+    metadata: list[str] = []
     if path.is_dir():
         for f in sorted(path.rglob("*")):
             rel = f.relative_to(path).as_posix()
-            if f.is_file() and _wanted(rel):
+            if f.is_file() and f.name == METADATA:
+                metadata.append(f.read_text(encoding="utf-8", errors="replace"))
+            elif f.is_file() and _wanted(rel):
                 size = f.stat().st_size
                 if size > MAX_NOTEBOOK_BYTES:
                     found.append((rel, None, f"invalid-notebook: larger than {MAX_NOTEBOOK_BYTES // 1_000_000} MB"))
@@ -130,7 +241,10 @@ def collect(path: Path, notebook_stem: str | None = None) -> list[Submission]:
             elif f.is_file() and f.suffix.lower() == ".zip" and not any(p in _SKIP_PARTS for p in f.parts):
                 _read_zip(f.read_bytes(), rel[:-4] + "/", found, 1)
     elif path.is_file() and zipfile.is_zipfile(path):
-        _read_zip(path.read_bytes(), "", found)
+        _read_zip(path.read_bytes(), "", found, metadata=metadata)
+    elif path.is_file() and _starts_like_zip(path):
+        raise SubmissionsError(f"{path} is a damaged or incomplete zip file (was the download cut short?): "
+                               "download the export from your learning platform again")
     elif path.is_file() and path.suffix.lower() == ".ipynb":
         found.append((path.name, path.read_bytes(), None))
     elif not path.exists():
@@ -138,8 +252,18 @@ def collect(path: Path, notebook_stem: str | None = None) -> list[Submission]:
     else:
         raise SubmissionsError(f"{path} is neither a folder, a zip file nor a notebook (.ipynb)")
     found.sort(key=lambda t: t[0])
-    names = _names([t[0] for t in found], notebook_stem)
-    return [Submission(student=n, source=src, data=data, error=err) for n, (src, data, err) in zip(names, found)]
+    gradescope = _gradescope_metadata(metadata[0]) if metadata else {}
+    ids = [identify(src, gradescope) for src, _, _ in found]
+    names = _names([t[0] for t in found], notebook_stem, ids)
+    subs = []
+    for n, who, (src, data, err) in zip(names, ids, found):
+        sub = Submission(student=n, source=src, data=data, error=err)
+        if who is not None:
+            sub.name, sub.lms, sub.lms_id, sub.late, sub.email, sub.sid = who.name, who.lms, who.lms_id, who.late, who.email, who.sid
+        else:
+            sub.name = n
+        subs.append(sub)
+    return subs
 
 
 def parse(data: bytes) -> Parsed | str:
@@ -154,8 +278,10 @@ def parse(data: bytes) -> Parsed | str:
         return "invalid-notebook: not UTF-8 text"
     try:
         raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return f"invalid-notebook: not JSON (line {exc.lineno}: {exc.msg})"
+    except json.JSONDecodeError as exc:  # json's own messages end in "... at": said in full here
+        what = exc.msg[:-3] if exc.msg.endswith(" at") else exc.msg
+        return (f"invalid-notebook: not JSON (line {exc.lineno}, column {exc.colno}: {what[:1].lower() + what[1:]}; "
+                "the file is damaged or cut off)")
     except RecursionError:
         return "invalid-notebook: not JSON (nested too deeply)"
     if not isinstance(raw, dict) or not isinstance(raw.get("cells", raw.get("worksheets")), list):

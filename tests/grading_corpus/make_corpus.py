@@ -214,6 +214,12 @@ def variants(ctx: dict) -> dict[str, Callable[[Path], object]]:
     def exception_cell():
         return insert(right(), "x = 1 / 0")
 
+    def endless_function():  # never returns on any input: one time budget for all its hidden calls
+        return answers(base(nbp), {**SOLUTIONS, "location_quotient": "def location_quotient(table):\n    while True:\n        pass"})
+
+    def imported_function():  # the package's own function, assigned: check() and the grader both give nothing
+        return answers(base(nbp), {**SOLUTIONS, "location_quotient": "location_quotient = ck.metrics.location_quotient"})
+
     def infinite_loop():
         return insert(right(), "while True:\n    pass")
 
@@ -318,6 +324,8 @@ def variants(ctx: dict) -> dict[str, Callable[[Path], object]]:
         "sloppy": sloppy,
         "no_return": no_return,
         "exception_cell": exception_cell,
+        "endless_function": endless_function,
+        "imported_function": imported_function,
         "infinite_loop": infinite_loop,
         "swallow_interrupt": swallow_interrupt,
         "sys_exit": sys_exit,
@@ -361,6 +369,66 @@ def build(out: Path, notebook: Path, key: Path, grade_out: Path, port: int, cana
         write(make(), out / f"{name}.ipynb")
         names.append(name)
     return names
+
+
+#: A class as an LMS lists it: (last name, first name, LMS id), for :func:`lms_class`.
+PEOPLE = [
+    ("Alvarez", "Ana"), ("Ivanov", "Ivan"), ("Chen", "Wei"), ("Okafor", "Ngozi"), ("Müller", "Jonas"), ("Silva", "Beatriz"),
+    ("Nguyen", "Minh"), ("Kowalski", "Ewa"), ("Haddad", "Omar"), ("Tanaka", "Yui"), ("O'Neill", "Siobhan"), ("Rossi", "Luca"),
+    ("Dubois", "Camille"), ("Singh", "Arjun"), ("Larsen", "Freja"), ("Mendes", "Tiago"), ("Kim", "Jisoo"), ("Novak", "Petra"),
+    ("Ali", "Fatima"), ("Smith", "Jack"), ("García", "Lucía"), ("Popescu", "Andrei"), ("Yilmaz", "Elif"), ("Cohen", "Noa"),
+    ("Mwangi", "Brian"), ("Johansson", "Elsa"), ("Ferreira", "Rita"), ("Zhang", "Min"), ("Kaur", "Simran"), ("Brown", "Ella"),
+    ("Lee", "Daniel"), ("Moreau", "Léa"),
+]
+#: The variants a class is made of (cycled), as in the grading benchmark: no timeouts but the endless functions.
+CLASS_MIX = ["right", "partly_right", "wrong_type", "untouched", "answer_missing", "exception_cell"]
+
+
+def lms_class(out: Path, corpus: Path, n: int = 30, endless: int = 2, lms: str = "canvas", absent: int = 1) -> dict:
+    """``n`` submissions named as ``lms`` (canvas | moodle) exports them, made from the corpus
+    notebooks in ``corpus`` (which must hold ``CLASS_MIX`` and ``endless_function``): the first
+    ``endless`` have a function that never returns, every fifth is late (Canvas), one student sent
+    a second copy. Also writes ``out/roster.csv`` as the LMS exports its class list, with
+    ``absent`` more students who submitted nothing. Returns {"subs": folder, "roster": path,
+    "people": [(name, id, variant, late)], "absent": [(name, id)]}."""
+    import csv as _csv
+
+    subs = out / "submissions"
+    subs.mkdir(parents=True, exist_ok=True)
+    people = []
+    for i in range(n):
+        last, first = PEOPLE[i % len(PEOPLE)]
+        uid = str(1001 + i)
+        variant = "endless_function" if i < endless else CLASS_MIX[i % len(CLASS_MIX)]
+        late = lms == "canvas" and i % 5 == 4
+        data = (corpus / f"{variant}.ipynb").read_bytes()
+        if lms == "canvas":
+            login = f"{last}{first}".lower().replace("'", "")
+            name = f"{login}{'_LATE' if late else ''}_{uid}_{70000 + i}_00_clusters.ipynb"
+            (subs / name).write_bytes(data)
+            if i == n - 1:  # a second file of the same student, as Canvas names a resubmitted copy
+                (subs / f"{login}_{uid}_{70000 + i}_Copy_of_00_clusters_1_-1.ipynb").write_bytes(
+                    (corpus / "untouched.ipynb").read_bytes())
+        else:
+            folder = subs / f"{first} {last}_{uid}_assignsubmission_file_"
+            folder.mkdir()
+            (folder / ("my homework FINAL v2.ipynb" if i == 0 else "00_clusters.ipynb")).write_bytes(data)
+        people.append((f"{first} {last}", uid, variant, late))
+    missing = [(f"{first} {last}", str(2001 + k)) for k, (last, first) in enumerate(PEOPLE[n % len(PEOPLE):][:absent])]
+    roster = out / "roster.csv"
+    with open(roster, "w", newline="", encoding="utf-8") as fh:
+        w = _csv.writer(fh)
+        if lms == "canvas":
+            w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section"])
+            w.writerow(["    Points Possible", "", "", "", ""])
+            for name, uid, *_ in people + [(m[0], m[1]) for m in missing]:
+                first, last = name.split(" ", 1)
+                w.writerow([f"{last}, {first}", uid, f"S{uid}", f"{first.lower()}.{uid}", "Cluster Pathways 2026"])
+        else:
+            w.writerow(["Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade"])
+            for name, uid, *_ in people + [(m[0], m[1]) for m in missing]:
+                w.writerow([f"Participant {uid}", name, f"{uid}@example.edu", "Submitted", "", "15"])
+    return {"subs": subs, "roster": roster, "people": people, "absent": missing}
 
 
 def main() -> None:
