@@ -14,7 +14,7 @@ BOOK_HTML := _build/html/index.html
 help:
 	@echo "make book   build the course (creates .venv, installs pinned packages, executes chapters)"
 	@echo "make test   run every test (package, data, notebooks, grader, book build, browser)"
-	@echo "make bench  print build times, page weights, explorer latency, import time"
+	@echo "make bench  print build times, page weights, explorer latency, import time, student env size"
 
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found (the course needs Python 3.11)"; exit 1; }

@@ -180,7 +180,7 @@ def exercises_check(
 
 @app.command()
 def bench() -> None:
-    """Print the course's speed and size figures (build, pages, explorers, grading)."""
+    """Print the course's speed and size figures (build, pages, explorers, grading, student environment)."""
     try:
         from clusterkit import bench as bench_module
     except ImportError:

@@ -7,7 +7,9 @@ Prints, from a checkout of the repository:
 * explorer update latency (median and p95) for every chapter's explorer, as a reader
   moving its sliders in a live kernel would cause it;
 * ``import clusterkit`` time in a fresh interpreter;
-* grading throughput (seconds per submission) when the grader is available.
+* grading throughput (seconds per submission) when the grader is available;
+* the student environment: a fresh venv from ``requirements.txt`` alone (the README and Binder
+  route), its install time and its size, and the distributions that weigh most.
 
 Figures are measurements on this machine, printed, not asserted: tests check behaviour.
 """
@@ -97,7 +99,28 @@ def import_time(runs: int = 7) -> float:
     return full - base
 
 
-def main(build: bool = True, grading: bool = True) -> None:
+def student_environment(top: int = 8) -> None:
+    """Print the install time and size of a fresh venv made from requirements.txt alone."""
+    import tempfile
+
+    from . import envsize
+
+    mb = 1024 * 1024
+    cache, cached = envsize.pip_cache()
+    state = f"warm ({cached / mb:.0f} MB in {cache})" if cached else f"cold ({cache} empty)"
+    print(f"\nStudent environment (python3.11 -m venv; pip install -r requirements.txt; pip cache {state})")
+    with tempfile.TemporaryDirectory(prefix="clusterkit-student-") as tmp:
+        venv = Path(tmp) / "venv"
+        seconds = envsize.create_venv(venv)
+        sizes = envsize.dist_sizes(venv)
+        print(f"  install:        {seconds:7.1f} s")
+        print(f"  site-packages:  {envsize.tree_size(envsize.site_packages(venv)) / mb:7.1f} MB")
+        print(f"  whole venv:     {envsize.tree_size(venv) / mb:7.1f} MB  ({len(sizes)} distributions)")
+        for name, size in list(sizes.items())[:top]:
+            print(f"    {size / mb:6.1f} MB  {name}")
+
+
+def main(build: bool = True, grading: bool = True, student: bool = True) -> None:
     kb = 1024
     if build:
         print("Book build (jupyter-book build -W -n --keep-going, CLUSTERKIT_BOOK=1)")
@@ -135,6 +158,8 @@ def main(build: bool = True, grading: bool = True) -> None:
             print(f"\nA Canvas class end to end (30 submissions + a copy, 2 functions that never return, roster, --jobs 2)")
             print(f"  {run['seconds']:.1f} s wall time; {run['rows']} gradebook rows ({run['absent']} roster student(s) "
                   f"with no submission), {run['timed_out']} row(s) 'timed out'; {run['export']}: {run['export_rows']} students")
+    if student:
+        student_environment()
 
 
 if __name__ == "__main__":
