@@ -12,6 +12,8 @@ from typing import Optional
 
 import typer
 
+from clusterkit.grading.sandbox import Limits
+
 app = typer.Typer(
     name="clusterkit",
     help="Cluster Pathways: grade submissions, maintain exercises, measure the course.",
@@ -21,6 +23,10 @@ app = typer.Typer(
 )
 exercises_app = typer.Typer(help="Maintain the exercise definitions (exercises/) and their public specs.", no_args_is_help=True)
 app.add_typer(exercises_app, name="exercises")
+
+
+#: The defaults of `clusterkit grade`'s limits (the sandbox module is light: ctypes only).
+_LIMITS = Limits()
 
 
 def _fail(msg: str, code: int = 2) -> None:
@@ -48,12 +54,12 @@ def grade(
                                           "LMS's gradebook export): names the students and lists who did not submit."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, show_default="number of cores", help="Submissions graded at once."),
     key: Optional[Path] = typer.Option(None, "--key", show_default="exercises/", help="Folder with the exercise definitions (the key)."),
-    cell_timeout: float = typer.Option(30.0, "--cell-timeout", min=0.5, help="Seconds one cell may run before it is interrupted."),
-    call_timeout: float = typer.Option(5.0, "--call-timeout", min=0.1, help="Seconds one call of a student's function on a hidden input may take."),
-    function_timeout: float = typer.Option(10.0, "--function-timeout", min=0.5, help="Seconds all the calls of one function answer may take together."),
-    run_timeout: float = typer.Option(300.0, "--run-timeout", min=5.0, help="Seconds one submission may take in all."),
-    memory: int = typer.Option(2048, "--memory", min=256, help="Memory cap of a student's kernel, in MB (address space)."),
-    max_output: float = typer.Option(20.0, "--max-output", min=0.1, help="MB of output a cell may print before it is stopped."),
+    cell_timeout: float = typer.Option(_LIMITS.cell_timeout, "--cell-timeout", min=0.5, help="Seconds one cell may run before it is interrupted."),
+    call_timeout: float = typer.Option(_LIMITS.call_timeout, "--call-timeout", min=0.1, help="Seconds one call of a student's function on a hidden input may take."),
+    function_timeout: float = typer.Option(_LIMITS.function_timeout, "--function-timeout", min=0.5, help="Seconds all the calls of one function answer may take together."),
+    run_timeout: float = typer.Option(_LIMITS.run_timeout, "--run-timeout", min=5.0, help="Seconds one submission may take in all."),
+    memory: int = typer.Option(_LIMITS.memory_mb, "--memory", min=256, help="Memory cap of a student's kernel, in MB (address space)."),
+    max_output: float = typer.Option(_LIMITS.max_output_mb, "--max-output", min=0.1, help="MB of output a cell may print before it is stopped."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Grade every notebook in SUBMISSIONS against a chapter's exercises, each in its own sandbox.

@@ -191,3 +191,23 @@ def test_chapter_3_feedback_from_a_real_run(tmp_path):
     assert "Your answer is NaN" in wrapper_fb
     for label in ("key R&D platforms", "research institutes and centres"):  # the answer's rows, never named
         assert label not in loops_fb
+
+
+def test_the_instructor_page_gives_the_commands_real_defaults():
+    """The options table of *For instructors* says what `clusterkit grade` really does by default."""
+    import re
+
+    from clusterkit.grading.sandbox import Limits
+
+    page = (REPO / "book" / "for_instructors.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `(--[a-z-]+)[^`]*`[^|]*\| ([^|]+?) \|", page, re.M))
+    limits = Limits()
+    for option, value in (("--cell-timeout", limits.cell_timeout), ("--call-timeout", limits.call_timeout),
+                          ("--function-timeout", limits.function_timeout), ("--run-timeout", limits.run_timeout),
+                          ("--memory", limits.memory_mb), ("--max-output", limits.max_output_mb)):
+        assert float(table[option]) == float(value), option
+    helptext = cli("grade", "--help").stdout
+    for option in table:
+        assert option in helptext, option
+    # and the promise made about speed fits the limits: a never-returning function costs one budget
+    assert f"adds up to {limits.function_timeout:g} s" in page and f"adds up to {limits.cell_timeout:g} s" in page
