@@ -413,7 +413,7 @@ class Run:
                 continue
             if o.status == "timeout" and self.limits.cell_timeout > left:
                 self.result.run_limit_hit = True
-            ev = CellEvent(i + 1, self._stop_kind(o), interrupted=o.interrupted)
+            ev = CellEvent(i + 1, self._stop_kind(o) if o.status in ("timeout", "output") else o.status, interrupted=o.interrupted)
             self.result.events.append(ev)
             if not o.interrupted:
                 ev.restarted = True
