@@ -134,3 +134,11 @@ def test_no_figure_offers_to_upload_to_plotly_cloud(built_html):
         if n_plots != n_off or "plotlyServerURL" in text:
             offenders[str(page.relative_to(built_html))] = (n_plots, n_off)
     assert offenders == {}
+
+
+def test_no_figure_text_asks_plotly_for_latex(built_html):
+    """plotly.js typesets "$...$" text with MathJax's SVG output only; the book serves CommonHTML."""
+    latex = re.compile(r'"(?:text|title|name)":\s*"\$[^"]*\$"')
+    offenders = {str(p.relative_to(built_html)): latex.findall(p.read_text(encoding="utf-8"))[:3]
+                 for p in pages(built_html)}
+    assert {k: v for k, v in offenders.items() if v} == {}

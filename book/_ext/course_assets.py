@@ -66,7 +66,8 @@ ASSETS = [
         "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==",
         {
             # CommonHTML output: 0.26 MB compressed plus the few fonts a page uses (~0.1 MB),
-            # where tex-svg.js carries every glyph's outline inside (0.68 MB).
+            # where tex-svg.js carries every glyph's outline inside (0.68 MB). (plotly.js typesets
+            # "$...$" figure text only with tex-svg: course figures use none, tests/test_book.py.)
             "package/es5/tex-chtml.js": "mathjax/tex-chtml.js",
             "package/es5/output/chtml/fonts/woff-v2": "mathjax/output/chtml/fonts/woff-v2",
             "package/es5/input/tex/extensions": "mathjax/input/tex/extensions",
@@ -284,7 +285,8 @@ def precompress(outdir: Path) -> int:
     written = 0
     for path in outdir.rglob("*"):
         if path.suffix == ".gz" and path.is_file():
-            if not path.with_suffix("").is_file():
+            original = path.with_suffix("")
+            if original.suffix in COMPRESSIBLE and not original.is_file():
                 path.unlink()
             continue
         if path.suffix not in COMPRESSIBLE or not path.is_file() or path.stat().st_size < MIN_GZIP_SIZE:
