@@ -26,7 +26,7 @@ def __getattr__(name: str):
     # Submodules load on first use, so `import clusterkit` stays fast.
     import importlib
 
-    if name in ("data", "metrics", "explore", "explorers", "figures", "maps", "models", "grading") or name.startswith("figures_ch"):
+    if name in ("data", "metrics", "explore", "explorers", "figures", "maps", "models", "grading"):
         return importlib.import_module(f".{name}", __name__)
     if name in ("check", "check_all"):
         from .grading import student

@@ -4,6 +4,8 @@ Prints, from a checkout of the repository:
 
 * clean build time of the whole book, and the no-change rebuild time;
 * each page's HTML weight, and the shared static assets once;
+* what a first visit to each page transfers, measured in headless Chromium against a local
+  server that serves the precompressed copies as a static host does (``first_visit``);
 * explorer update latency (median and p95) for every chapter's explorer, as a reader
   moving its sliders in a live kernel would cause it;
 * ``import clusterkit`` time in a fresh interpreter;
@@ -15,15 +17,24 @@ Figures are measurements on this machine, printed, not asserted: tests check beh
 """
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import importlib
+import io
 import os
 import pkgutil
 import shutil
 import statistics
+import socketserver
 import subprocess
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator, Sequence
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -54,7 +65,14 @@ def _timed_build(clean: bool) -> float:
 
 
 def _size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
+    """Bytes in a file or folder, not counting the build's gzip copies (``X.gz`` next to ``X``)."""
+    if not path.is_dir():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not _is_gzip_copy(p))
+
+
+def _is_gzip_copy(path: Path) -> bool:
+    return path.suffix == ".gz" and path.with_suffix("").is_file()
 
 
 def page_weights(html: Path = BUILD / "html") -> tuple[dict[str, int], int]:
@@ -64,6 +82,150 @@ def page_weights(html: Path = BUILD / "html") -> tuple[dict[str, int], int]:
         if "_static" not in p.parts and p.name not in ("search.html", "genindex.html")
     }
     return pages, _size(html / "_static")
+
+
+class _StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site as a static host does: ``X.gz`` (written by the build next to
+    ``X``) with ``Content-Encoding: gzip`` to a browser that accepts gzip, like nginx's
+    ``gzip_static``; everything else as it is."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        gz = path.with_name(path.name + ".gz")
+        if path.is_file() and gz.is_file() and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gz.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(str(path)))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Vary", "Accept-Encoding")
+            self.end_headers()
+            return io.BytesIO(body)
+        return super().send_head()
+
+
+class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+@contextlib.contextmanager
+def serve(html: Path = BUILD / "html") -> Iterator[str]:
+    """Serve the built site on a free local port; yields its base URL."""
+    server = _Server(("127.0.0.1", 0), functools.partial(_StaticHandler, directory=str(html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass(frozen=True)
+class Visit:
+    """What loading one page cost: every resource's URL with its bytes on the wire (as sent,
+    compressed where the host compresses) and its bytes once decoded."""
+
+    page: str
+    resources: dict[str, tuple[int, int]]  # url -> (transferred body bytes, decoded bytes)
+
+    @property
+    def requests(self) -> int:
+        return len(self.resources)
+
+    @property
+    def transferred(self) -> int:
+        return sum(t for t, _ in self.resources.values())
+
+    @property
+    def decoded(self) -> int:
+        return sum(d for _, d in self.resources.values())
+
+    def after(self, other: "Visit") -> int:
+        """Bytes transferred if ``other`` was visited first (what they share is cached)."""
+        return sum(t for url, (t, _) in self.resources.items() if url not in other.resources)
+
+
+def first_visit(browser, base_url: str, page: str) -> Visit:
+    """Load ``page`` in a fresh browser context (empty cache) and record every response.
+
+    ``browser`` is a playwright Chromium browser. Waits until the network is idle and every
+    plotly figure has drawn, so that late requests (fonts, MathJax's components) count.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    finished = []
+    tab.on("requestfinished", lambda request: finished.append(request))
+    try:
+        tab.goto(f"{base_url}/{page}", wait_until="networkidle")
+        tab.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
+            ".every(g => g._fullLayout && g.querySelector('.main-svg'))",
+            timeout=30_000,
+        )
+        tab.wait_for_timeout(500)
+        resources = {}
+        for request in finished:
+            if request.url.startswith("data:"):
+                continue
+            response = request.response()
+            if response is None:
+                continue
+            sizes = request.sizes()
+            try:
+                decoded = len(response.body())
+            except Exception:  # a redirect has no body
+                decoded = 0
+            resources[request.url] = (sizes["responseBodySize"], decoded)
+    finally:
+        context.close()
+    return Visit(page, resources)
+
+
+def toc_pages(html: Path = BUILD / "html") -> list[str]:
+    """The pages of the book (dataset pages: their index only), chapters first."""
+    chapters = sorted(p.relative_to(html).as_posix() for p in (html / "notebooks").glob("*.html"))
+    front = sorted(p.relative_to(html).as_posix() for p in (html / "book").glob("*.html"))
+    return chapters + front + ["book/data/index.html"]
+
+
+def page_transfers(html: Path = BUILD / "html", pages: Sequence[str] | None = None) -> list[Visit]:
+    """A first visit to each page in headless Chromium (Debian's ``chromium``)."""
+    from playwright.sync_api import sync_playwright
+
+    pages = list(pages or toc_pages(html))
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    with serve(html) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        try:
+            return [first_visit(browser, url, page) for page in pages]
+        finally:
+            browser.close()
+
+
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--no-first-run", "--disable-component-update", "--disable-sync"]
+
+
+def print_page_transfers(html: Path = BUILD / "html") -> None:
+    mb = 1e6
+    print("\nFirst visit, empty cache (headless Chromium; the site served with its gzip copies as a static"
+          "\nhost serves them): compressed bytes on the wire, bytes once decoded, requests; for a chapter,"
+          "\nalso what it costs after another chapter (the previous one; the first after the last) is cached")
+    try:
+        visits = page_transfers(html)
+    except Exception as exc:  # no playwright or no chromium: say so, measure the rest
+        print(f"  not measured: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        return
+    chapters = [v for v in visits if v.page.startswith("notebooks/")]
+    for v in visits:
+        line = f"  {v.transferred / mb:5.2f} MB  ({v.decoded / mb:5.2f} MB decoded, {v.requests:3d} requests)"
+        if v.page.startswith("notebooks/") and len(chapters) > 1:
+            before = chapters[[c.page for c in chapters].index(v.page) - 1]
+            line += f"  after another chapter {v.after(before) / mb:5.2f} MB"
+        print(f"{line}  {v.page}")
 
 
 def explorer_latency(rounds: int = 3) -> dict[str, tuple[float, float, int]]:
@@ -138,6 +300,7 @@ def main(build: bool = True, grading: bool = True, student: bool = True) -> None
         if vendor.is_dir():
             for sub in sorted(vendor.iterdir()):
                 print(f"    {_size(sub) / kb / kb:6.2f} MB  vendor/{sub.name}")
+        print_page_transfers()
     print("\nExplorer update latency (live kernel: model + figure update per slider move)")
     for name, (median, p95, n) in explorer_latency().items():
         print(f"  {name}: median {median:6.1f} ms   p95 {p95:6.1f} ms   ({n} updates)")

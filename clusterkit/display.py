@@ -21,13 +21,20 @@ import plotly.io as pio
 
 Mode = Literal["book", "grading", "live"]
 
-#: plotly.js options for every figure of the course.
+#: plotly.js options for every figure of the course (``show``, explorers, a bare ``fig.show()``
+#: in the book). The modebar keeps download-as-PNG, zoom, pan and reset; plotly.js's
+#: "Share chart..." button, which uploads the figure to Plotly's cloud, is off (plotly.js
+#: shows it unless ``showSendToCloud`` is false).
 PLOT_CONFIG: dict = {
     "displaylogo": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    "showSendToCloud": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "sendChartToCloud"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+#: Trace types plotly.js needs to draw a figure, on its ``<figure>`` for the book's build to
+#: choose the smallest plotly.js bundle for the page (book/_ext/course_assets.py).
+TRACES_ATTR = "data-ck-traces"
 BOOK_RENDERER = "clusterkit_book"
 #: Where a chapter page finds the dataset pages (chapters live in notebooks/).
 DATA_PAGES = "../book/data/"
@@ -113,10 +120,21 @@ def to_book_html(
     label = html.escape(alt, quote=True)
     source = credit(data)[1]
     caption = f'<figcaption class="ck-source">{source}</figcaption>' if source else ""
+    traces = " ".join(trace_types(fig))
     return (
-        f'<figure class="ck-figure"><div role="img" aria-label="{label}">{body}</div>'
+        f'<figure class="ck-figure" {TRACES_ATTR}="{traces}"><div role="img" aria-label="{label}">{body}</div>'
         f"{caption}</figure>"
     )
+
+
+def trace_types(fig: go.Figure | dict) -> list[str]:
+    """The trace types a figure draws (a frame's trace that names no type updates one of them), sorted."""
+    if isinstance(fig, dict):
+        types = {t.get("type") or "scatter" for t in fig.get("data", [])}
+        types |= {t["type"] for frame in fig.get("frames") or [] for t in frame.get("data") or [] if t.get("type")}
+    else:
+        types = {t.type for t in fig.data} | {t.type for frame in fig.frames for t in frame.data or () if t.type}
+    return sorted(types)
 
 
 class _Html:

@@ -254,6 +254,9 @@ class Explorer:
         except Exception:  # FigureWidget needs anywidget; fall back to re-drawing
             fig_widget = None
             output = widgets.Output()
+        else:
+            # The widget hands its (private) _config to plotly.js: the course's modebar.
+            fig_widget._config = {**fig_widget._config, **display.PLOT_CONFIG}
         box = widgets.VBox(list(sliders.values()) + [fig_widget if fig_widget is not None else output])
         box.timings = []  # seconds per update, for the benchmark
 

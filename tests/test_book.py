@@ -67,3 +67,78 @@ def test_launch_buttons_point_at_binder_and_colab(built_html):
     page = (built_html / "notebooks" / "00_clusters.html").read_text(encoding="utf-8")
     assert "mybinder.org/v2/gh/cluster-pathways/cluster-pathways" in page
     assert "colab.research.google.com/github/cluster-pathways/cluster-pathways" in page
+
+
+SCRIPT = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"', re.I)
+
+
+def _scripts(page: Path) -> list[str]:
+    return [src.split("?")[0] for src in SCRIPT.findall(page.read_text(encoding="utf-8"))]
+
+
+def test_pages_load_only_the_scripts_they_use(built_html):
+    """plotly.js only with a figure (the cartesian bundle unless a figure needs more), MathJax
+    only with maths, never pydata-sphinx-theme's fontawesome.js (its CSS draws the icons)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import course_assets
+
+    problems = {}
+    for page in pages(built_html):
+        text = page.read_text(encoding="utf-8")
+        scripts = _scripts(page)
+        plotly = [s for s in scripts if "/vendor/plotly/" in s]
+        found = []
+        wanted = course_assets.plotly_bundle_for(text)
+        if wanted is None and plotly:
+            found.append(f"plotly.js without a figure: {plotly}")
+        if wanted is not None and [s.split("_static/")[-1] for s in plotly] != [wanted]:
+            found.append(f"plotly.js: {plotly}, wanted {wanted}")
+        has_math = 'class="math notranslate' in text
+        if has_math != any("vendor/mathjax/tex-" in s for s in scripts):
+            found.append(f"MathJax loaded {'without' if not has_math else 'missing with'} maths")
+        if any(s.endswith("fontawesome.js") for s in scripts):
+            found.append("fontawesome.js")
+        if found:
+            problems[str(page.relative_to(built_html))] = found
+    assert problems == {}
+    chapters = [built_html / "notebooks" / f"{nb.stem}.html" for nb in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+    cartesian = [p for p in chapters if course_assets.cartesian_js_name() in " ".join(_scripts(p))]
+    assert len(cartesian) >= len(chapters) - 1, "most chapters draw with the cartesian bundle"
+    assert not any("/vendor/plotly/" in s for s in _scripts(built_html / "book" / "how_to_use.html"))
+
+
+def test_text_files_have_identical_gzip_copies(built_html):
+    import gzip
+
+    missing, wrong = [], []
+    for path in built_html.rglob("*"):
+        if path.suffix not in (".html", ".js", ".css", ".svg", ".json") or not path.is_file() or path.stat().st_size < 1024:
+            continue
+        gz = path.with_name(path.name + ".gz")
+        if not gz.is_file():
+            missing.append(str(path.relative_to(built_html)))
+        elif gzip.decompress(gz.read_bytes()) != path.read_bytes():
+            wrong.append(str(path.relative_to(built_html)))
+    assert missing == [] and wrong == []
+
+
+def test_no_figure_offers_to_upload_to_plotly_cloud(built_html):
+    """plotly.js shows a "Share chart..." modebar button (an upload to Plotly's cloud) unless told not to."""
+    offenders = {}
+    for page in pages(built_html):
+        text = page.read_text(encoding="utf-8")
+        n_plots = text.count("Plotly.newPlot(")
+        n_off = len(re.findall(r'"showSendToCloud":\s*false', text))
+        if n_plots != n_off or "plotlyServerURL" in text:
+            offenders[str(page.relative_to(built_html))] = (n_plots, n_off)
+    assert offenders == {}
+
+
+def test_no_figure_text_asks_plotly_for_latex(built_html):
+    """plotly.js typesets "$...$" text with MathJax's SVG output only; the book serves CommonHTML."""
+    latex = re.compile(r'"(?:text|title|name)":\s*"\$[^"]*\$"')
+    offenders = {str(p.relative_to(built_html)): latex.findall(p.read_text(encoding="utf-8"))[:3]
+                 for p in pages(built_html)}
+    assert {k: v for k, v in offenders.items() if v} == {}

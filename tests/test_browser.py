@@ -1,45 +1,36 @@
 """The built site in headless Chromium: every page, no other host, every figure drawn,
-every explorer slider changes its figure, no console errors, no failed requests.
+every explorer slider changes its figure, no console errors, no failed requests, no
+"Share chart" button, and a first visit to a chapter within its size budget.
+
+The site is served as a static host serves it: its gzip copies, compressed (clusterkit.bench.serve).
 
 Screenshots of every page go to artifacts/screenshots/ (look at them).
 """
 from __future__ import annotations
 
-import functools
-import http.server
-import json
 import shutil
-import socketserver
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from clusterkit import bench
+
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = bench.CHROMIUM_FLAGS
+#: What a first visit to a chapter may transfer (compressed, empty cache): plotly.js, MathJax,
+#: fonts, the page and its figures.
+FIRST_VISIT_BUDGET = 3_000_000  # bytes
 
 pytestmark = pytest.mark.browser
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class _Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
-    daemon_threads = True
-
-
 @pytest.fixture(scope="module")
 def site(built_html):
-    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(built_html)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with bench.serve(built_html) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +87,18 @@ def _figure_state(page) -> list[str]:
     )
 
 
+def _modebar_titles(page) -> list[str]:
+    """Each figure's modebar button titles, lower case (plotly.js builds a modebar on first hover)."""
+    titles = []
+    for graph in page.query_selector_all(".plotly-graph-div"):
+        graph.scroll_into_view_if_needed()
+        graph.hover()
+        titles.append(" | ".join(graph.evaluate(
+            "g => Array.from(g.querySelectorAll('.modebar-btn')).map(b => b.getAttribute('data-title') || '')"
+        )).lower())
+    return titles
+
+
 def _check_page(browser, site, path) -> list[str]:
     page, report = _visit(browser, site, path)
     problems = []
@@ -112,6 +115,11 @@ def _check_page(browser, site, path) -> list[str]:
             problems.append(f"console errors: {report['console'][:3]}")
         if n_drawn < n_divs:
             problems.append(f"{n_divs - n_drawn} of {n_divs} figures not drawn")
+        buttons = _modebar_titles(page)
+        if any("share" in titles or "chart studio" in titles for titles in buttons):
+            problems.append("a figure's modebar offers to upload it to Plotly's cloud")
+        if any("download plot as a png" not in titles for titles in buttons):
+            problems.append("a figure's modebar has no download-as-PNG button")
         if path.startswith("notebooks/"):
             if n_divs < 3:
                 problems.append("a chapter draws at least three figures")
@@ -163,3 +171,13 @@ def _check_explorers(browser, site, path) -> None:
         assert report["console"] == [] and report["external"] == [], (path, report)
     finally:
         page.close()
+
+
+def test_a_first_visit_to_each_chapter_is_within_its_size_budget(browser, site, built_html):
+    """Compressed bytes on the wire with an empty cache, as ``make bench`` reports them."""
+    chapters = [p for p in page_paths(built_html) if p.startswith("notebooks/")]
+    visits = [bench.first_visit(browser, site, path) for path in chapters]
+    over = {v.page: v.transferred for v in visits if v.transferred > FIRST_VISIT_BUDGET}
+    assert over == {}
+    for v in visits:  # the host sent the gzip copies
+        assert v.transferred < 0.6 * v.decoded, (v.page, v.transferred, v.decoded)

@@ -113,3 +113,42 @@ def test_import_is_lazy_about_heavy_submodules():
     code = "import sys, clusterkit; print('clusterkit.data' in sys.modules, 'clusterkit.grading' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_chapter_figure_builders_live_in_the_figures_package(repo_root):
+    """Chapter N's figure code is clusterkit/figures/chNN.py (as explorers/chNN.py), never at the package top."""
+    import importlib
+    import pkgutil
+
+    import clusterkit as ck
+    from clusterkit import figures
+
+    top = [m.name for m in pkgutil.iter_modules(ck.__path__)]
+    assert [name for name in top if name.startswith("figures_")] == []
+    chapters = [m.name for m in pkgutil.iter_modules(figures.__path__) if m.name.startswith("ch")]
+    assert chapters
+    for name in chapters:
+        assert list((repo_root / "notebooks").glob(f"{name[2:]}_*.ipynb")), f"figures/{name}.py has no chapter"
+        assert getattr(ck.figures, name) is importlib.import_module(f"clusterkit.figures.{name}")
+    assert callable(ck.figures.timeline) and callable(ck.figures.lq_heatmap)
+
+
+def test_no_figure_offers_to_upload_to_plotly_cloud():
+    """plotly.js adds a "Share chart..." modebar button (it uploads the figure) unless told not to."""
+    assert display.PLOT_CONFIG["showSendToCloud"] is False
+    assert "sendChartToCloud" in display.PLOT_CONFIG["modeBarButtonsToRemove"]
+    markup = display.to_book_html(labelled(), alt="Jobs by region")
+    assert '"showSendToCloud": false' in markup and "plotlyServerURL" not in markup
+    from clusterkit.explorers import ch00
+
+    box = ch00.explorer().widget()
+    if box.figure is not None:
+        assert box.figure._config["showSendToCloud"] is False
+
+
+def test_a_book_figure_names_its_trace_types():
+    fig = labelled()
+    fig.add_trace(go.Heatmap(z=[[1, 2]]))
+    assert display.trace_types(fig) == ["bar", "heatmap"]
+    assert display.trace_types(fig.to_dict()) == ["bar", "heatmap"]
+    assert 'data-ck-traces="bar heatmap"' in display.to_book_html(fig, alt="Jobs by region")

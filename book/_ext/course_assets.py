@@ -6,12 +6,19 @@ need to render may come from a third-party host. This extension
 * downloads pinned npm tarballs (MathJax, RequireJS, the ipywidgets HTML manager) from the
   npm registry once, checks each against its published sha512 integrity, and caches them in
   ``.cache/assets`` (the build needs the registry only the first time);
-* copies ``plotly.min.js`` out of the installed ``plotly`` package, so the page and the
-  Python package always agree on the plotly.js version;
-* adds that folder to ``html_static_path`` and loads plotly.js on every page, before
-  RequireJS (plotly.js registers as an AMD module instead of ``window.Plotly`` when
-  RequireJS is already on the page);
-* points myst-nb's ``nb_ipywidgets_js`` at the local copies.
+* copies ``plotly.min.js`` out of the installed ``plotly`` package, and takes plotly.js's
+  prebuilt *cartesian* partial bundle (a third of the size) of the same plotly.js version
+  from npm; the build fails if the two versions differ;
+* adds that folder to ``html_static_path`` and loads only what a page uses: plotly.js only
+  on a page with a figure (the cartesian bundle when it has every trace type the page's
+  figures name, the full one otherwise), before RequireJS (plotly.js registers as an AMD
+  module instead of ``window.Plotly`` when RequireJS is already on the page); MathJax only
+  on a page with maths of its own (Sphinx also loads it on a page whose toctree includes
+  one: the home page); not pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB), since its
+  stylesheet already draws the same icons from the Font Awesome web fonts;
+* points myst-nb's ``nb_ipywidgets_js`` at the local copies;
+* writes a gzip copy (``X.gz``) next to every text file of the built site over 1 KB, for a
+  static host to serve precompressed (nginx ``gzip_static``; ``make bench`` measures it).
 
 Run ``python book/_ext/course_assets.py`` to fetch the assets ahead of a build.
 """
@@ -19,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import fnmatch
+import gzip
 import hashlib
 import io
 import re
@@ -57,7 +65,11 @@ ASSETS = [
         "3.2.2",
         "sha512-Bt+SSVU8eBG27zChVewOicYs7Xsdt40qm4+UpHyX7k0/O9NliPc+x77k1/FEsPsjKPZGJvtRZM1vO+geW0OhGw==",
         {
-            "package/es5/tex-svg.js": "mathjax/tex-svg.js",
+            # CommonHTML output: 0.26 MB compressed plus the few fonts a page uses (~0.1 MB),
+            # where tex-svg.js carries every glyph's outline inside (0.68 MB). (plotly.js typesets
+            # "$...$" figure text only with tex-svg: course figures use none, tests/test_book.py.)
+            "package/es5/tex-chtml.js": "mathjax/tex-chtml.js",
+            "package/es5/output/chtml/fonts/woff-v2": "mathjax/output/chtml/fonts/woff-v2",
             "package/es5/input/tex/extensions": "mathjax/input/tex/extensions",
             "package/es5/a11y": "mathjax/a11y",
             "package/es5/ui": "mathjax/ui",
@@ -78,6 +90,15 @@ ASSETS = [
             "package/LICENSE": "noto-sans-sc/LICENSE",
         },
         "OFL-1.1",
+    ),
+    NpmAsset(
+        # plotly.js's prebuilt partial bundle with the cartesian trace types (CARTESIAN_TRACES);
+        # its version must be the plotly.js that the installed plotly package ships.
+        "plotly.js-cartesian-dist-min",
+        "4.1.1",
+        "sha512-o8GrFeusncwBIxbBynRJpY4pkgVB6caM+JLpwrLYbbsO7dZ8FJ+SVN2Fr+L7kiG/Z6w4P5O0Jus/Qr5EefHVeg==",
+        {"package/plotly-cartesian.min.js": "plotly/plotly-cartesian-4.1.1.min.js", "package/LICENSE": "plotly/LICENSE"},
+        "MIT",
     ),
     NpmAsset(
         "requirejs",
@@ -129,10 +150,17 @@ def _download(asset: NpmAsset) -> bytes:
 
 
 def _extract(asset: NpmAsset) -> None:
-    stamp = STATIC / VENDOR / f".{asset.name.replace('/', '__')}-{asset.version}"
+    # The stamp names the files taken too, so that taking another file re-extracts.
+    chosen = hashlib.sha256(repr(sorted(asset.files.items())).encode()).hexdigest()[:10]
+    stamp = STATIC / VENDOR / f".{asset.name.replace('/', '__')}-{asset.version}-{chosen}"
     if stamp.is_file():
         return
     data = _download(asset)
+    # Another version or choice of files: start from empty folders (no stale files served).
+    for old in (STATIC / VENDOR).glob(f".{asset.name.replace('/', '__')}-*"):
+        old.unlink()
+        for top in {dst.split("/")[0] for dst in asset.files.values()}:
+            shutil.rmtree(STATIC / VENDOR / top, ignore_errors=True)
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         members = tar.getmembers()
         for src, dst in asset.files.items():
@@ -154,10 +182,65 @@ def _extract(asset: NpmAsset) -> None:
     stamp.write_text(asset.url + "\n")
 
 
+#: The trace types in the cartesian bundle (its README lists them).
+CARTESIAN_TRACES = frozenset({
+    "bar", "box", "contour", "heatmap", "histogram", "histogram2d", "histogram2dcontour", "image",
+    "pie", "scatter", "scatterternary", "violin",
+})
+#: The attribute on a course figure naming its trace types (see clusterkit.display.to_book_html).
+TRACES_ATTR = "data-ck-traces"
+#: Text files of the built site worth serving compressed.
+COMPRESSIBLE = (".html", ".js", ".css", ".svg", ".json", ".txt", ".xml", ".map")
+MIN_GZIP_SIZE = 1024
+
+
 def plotly_js_name() -> str:
     import plotly
 
     return f"{VENDOR}/plotly/plotly-{plotly.__version__}.min.js"
+
+
+def _cartesian_asset() -> NpmAsset:
+    return next(a for a in ASSETS if a.name == "plotly.js-cartesian-dist-min")
+
+
+def cartesian_js_name() -> str:
+    return f"{VENDOR}/plotly/plotly-cartesian-{_cartesian_asset().version}.min.js"
+
+
+def plotly_js_version() -> str:
+    """The plotly.js version the installed plotly package ships (from its bundle's header)."""
+    import plotly
+
+    head = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text(encoding="utf-8")[:200]
+    found = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", head)
+    if not found:
+        raise AssetError("cannot read the plotly.js version from the plotly package's plotly.min.js")
+    return found.group(1)
+
+
+def _check_plotly_versions() -> None:
+    expected = plotly_js_version()
+    pinned = _cartesian_asset().version
+    if pinned != expected:
+        raise AssetError(
+            f"the plotly package ships plotly.js {expected} but course_assets pins the cartesian bundle "
+            f"at {pinned}: pin plotly.js-cartesian-dist-min@{expected} (its integrity: "
+            f"`npm view plotly.js-cartesian-dist-min@{expected} dist.integrity`)"
+        )
+
+
+def plotly_bundle_for(html_body: str) -> str | None:
+    """Which plotly.js a page's body needs: none without a figure; the cartesian bundle if
+    every figure names its trace types and they are all in it; else the full bundle."""
+    n_figures = html_body.count('class="plotly-graph-div"')
+    if not n_figures:
+        return None
+    named = re.findall(TRACES_ATTR + r'="([^"]*)"', html_body)
+    traces = {t for attr in named for t in attr.split()}
+    if len(named) >= n_figures and traces <= CARTESIAN_TRACES:
+        return cartesian_js_name()
+    return plotly_js_name()
 
 
 def _copy_plotly() -> str:
@@ -191,7 +274,29 @@ def prepare() -> Path:
         _extract(asset)
     _fix_font_css()
     _copy_plotly()
+    _check_plotly_versions()
     return STATIC
+
+
+def precompress(outdir: Path) -> int:
+    """Write ``X.gz`` (gzip level 9) next to every text file of the site over
+    ``MIN_GZIP_SIZE`` that has none or an older one, and delete orphaned copies; returns how
+    many were written. Files are byte-identical from build to build (no timestamp inside)."""
+    written = 0
+    for path in outdir.rglob("*"):
+        if path.suffix == ".gz" and path.is_file():
+            original = path.with_suffix("")
+            if original.suffix in COMPRESSIBLE and not original.is_file():
+                path.unlink()
+            continue
+        if path.suffix not in COMPRESSIBLE or not path.is_file() or path.stat().st_size < MIN_GZIP_SIZE:
+            continue
+        target = path.with_name(path.name + ".gz")
+        if target.is_file() and target.stat().st_mtime >= path.stat().st_mtime:
+            continue
+        target.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        written += 1
+    return written
 
 
 def _config_inited(app, config) -> None:
@@ -207,33 +312,81 @@ def _config_inited(app, config) -> None:
     }
 
 
-def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
-    """Remove sphinx-thebe's scripts: the course does not use Thebe (it needs a live Binder
-    and loads thebe from unpkg.com), and its config script is added twice by
-    jupyter-book 1 + sphinx-book-theme, which logs "Identifier 'THEBE_JS_URL' has already
-    been declared" on every page."""
+def _add_plotly(app, pagename, templatename, context, doctree) -> None:
+    """Load plotly.js on a page with a figure, and only the bundle it needs."""
+    bundle = plotly_bundle_for(context.get("body", "") or "")
+    if bundle is not None:
+        # Before RequireJS and before any figure on the page: not deferred.
+        app.builder.add_js_file(bundle, priority=100)
+
+
+def _has_own_math(doctree) -> bool:
+    from docutils import nodes
+
+    return doctree is not None and any(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))))
+
+
+def _page_assets(app, pagename, templatename, context, doctree) -> None:
+    """Drop the scripts a page does not use.
+
+    * sphinx-thebe's: the course does not use Thebe (it needs a live Binder and loads thebe
+      from unpkg.com), and its config script is added twice by jupyter-book 1 +
+      sphinx-book-theme, which logs "Identifier 'THEBE_JS_URL' has already been declared"
+      on every page;
+    * MathJax on a page without maths of its own: Sphinx counts the maths of the pages a
+      page's toctree includes, so the home page loaded MathJax (2 MB) for nothing.
+    """
     # Plotly figures are drawn on white; and with no mode configured, pydata-sphinx-theme
     # logs "Got invalid theme mode" on every page.
     context["default_mode"] = "light"
     scripts = context.get("script_files")
     if scripts is None:
         return
-    context["script_files"] = [
-        js
-        for js in scripts
-        if "THEBE_JS_URL" not in (getattr(js, "attributes", {}) or {}).get("body", "")
-        and "sphinx-thebe" not in str(getattr(js, "filename", js) or "")
-    ]
+    no_math = not _has_own_math(doctree)
+
+    def keep(js) -> bool:
+        name = str(getattr(js, "filename", js) or "")
+        body = (getattr(js, "attributes", {}) or {}).get("body", "")
+        if "THEBE_JS_URL" in body or "sphinx-thebe" in name:
+            return False
+        # Sphinx files a local script under _static/.
+        if no_math and (name.endswith(app.config.mathjax_path) or body.startswith("window.MathJax")):
+            return False
+        return True
+
+    context["script_files"] = [js for js in scripts if keep(js)]
     css = context.get("css_files")
     if css is not None:
         context["css_files"] = [c for c in css if "sphinx-thebe" not in str(getattr(c, "filename", c))]
 
 
+#: pydata-sphinx-theme's template (not ``script_files``) loads fontawesome.js on every page.
+FONTAWESOME_JS = re.compile(r'[ \t]*<script defer src="[^"]*_static/scripts/fontawesome\.js(?:\?[^"]*)?"></script>\n?')
+
+
+def drop_fontawesome_js(outdir: Path) -> None:
+    """Remove pydata-sphinx-theme's ``fontawesome.js`` (1.5 MB; it swaps every icon for an SVG)
+    from the built pages: the theme's stylesheet draws the same icons from the Font Awesome
+    web fonts it serves."""
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        fixed = FONTAWESOME_JS.sub("", text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+def _build_finished(app, exception) -> None:
+    if exception is None and app.builder.format == "html":
+        drop_fontawesome_js(Path(app.outdir))
+        precompress(Path(app.outdir))
+
+
 def setup(app):
     app.connect("config-inited", _config_inited, priority=900)
-    app.connect("html-page-context", _drop_thebe, priority=900)
-    # Before RequireJS and before any figure on the page: not deferred.
-    app.add_js_file(plotly_js_name(), priority=100)
+    app.connect("html-page-context", _add_plotly, priority=800)
+    # After Sphinx's MathJax (500) has added its scripts.
+    app.connect("html-page-context", _page_assets, priority=900)
+    app.connect("build-finished", _build_finished)
     app.add_css_file(f"{VENDOR}/noto-sans-sc/400.css")
     app.add_css_file("course.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}

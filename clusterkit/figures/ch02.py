@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .style import PALETTE
+from ..style import PALETTE
 
 #: Yuan per unit of the money units used in the course's datasets (nominal yuan).
 YUAN_PER_UNIT = {"yuan": 1.0, "10k yuan": 1e4, "m yuan": 1e6, "100m yuan": 1e8, "bn yuan": 1e9}
@@ -70,8 +70,8 @@ def town_map(firms, consolidation, *, title: str) -> go.Figure:
     """
     import numpy as np
 
-    from .models.licensing import ABSORBED, EXITED, INDEPENDENT
-    from .style import COLORS
+    from ..models.licensing import ABSORBED, EXITED, INDEPENDENT
+    from ..style import COLORS
 
     xy, status, owner = firms.xy, consolidation.status, consolidation.owner
     absorbed = np.flatnonzero(status == ABSORBED)

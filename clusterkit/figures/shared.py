@@ -1,4 +1,4 @@
-"""Figure builders shared by the chapters (the notebooks stay thin).
+"""Figure builders shared by the chapters (the notebooks stay thin); re-exported by :mod:`clusterkit.figures`.
 
 Every builder returns a ``go.Figure`` with a title and axis titles with units; show it with
 ``clusterkit.show(fig, alt=...)``.
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .style import COLORS, PALETTE
+from ..style import COLORS, PALETTE
 
 #: A diverging scale centred on 1 for location quotients (blue below, orange above),
 #: from the Okabe–Ito hues, readable with the common colour-vision deficiencies.

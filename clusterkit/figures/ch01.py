@@ -4,14 +4,14 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .models.linkages import AnchorResult, Suppliers
-from .style import COLORS
+from ..models.linkages import AnchorResult, Suppliers
+from ..style import COLORS
 
 
 def thresholds(result: AnchorResult, suppliers: Suppliers) -> go.Figure:
     """Each candidate's entry threshold by sector (filled: entered), with the demand the anchor
     alone offers each sector (s·Q·b_i) and the demand at the end of the cascade."""
-    from .explorers.ch01 import SHORT
+    from ..explorers.ch01 import SHORT
 
     short = [SHORT.get(s, s) for s in result.sectors]
     rng = np.random.default_rng(0)  # horizontal jitter only, so dots in one sector do not hide each other

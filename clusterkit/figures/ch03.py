@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import figures
-from .style import COLORS, PALETTE
+from . import shared as figures
+from ..style import COLORS, PALETTE
 
 #: Short names of the sources of ``03_tsinghua_yrd_figures`` (keys of its datasheet).
 SOURCE_LABELS: dict[str, str] = {
