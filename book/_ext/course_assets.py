@@ -278,9 +278,16 @@ def prepare() -> Path:
     return STATIC
 
 
+def _gunzip(path: Path) -> bytes | None:
+    try:
+        return gzip.decompress(path.read_bytes())
+    except (OSError, EOFError):
+        return None
+
+
 def precompress(outdir: Path) -> int:
     """Write ``X.gz`` (gzip level 9) next to every text file of the site over
-    ``MIN_GZIP_SIZE`` that has none or an older one, and delete orphaned copies; returns how
+    ``MIN_GZIP_SIZE`` that has none or one of other content, and delete orphaned copies; returns how
     many were written. Files are byte-identical from build to build (no timestamp inside)."""
     written = 0
     for path in outdir.rglob("*"):
@@ -292,9 +299,11 @@ def precompress(outdir: Path) -> int:
         if path.suffix not in COMPRESSIBLE or not path.is_file() or path.stat().st_size < MIN_GZIP_SIZE:
             continue
         target = path.with_name(path.name + ".gz")
-        if target.is_file() and target.stat().st_mtime >= path.stat().st_mtime:
+        data = path.read_bytes()
+        # compared by content, not by time: Sphinx copies static files keeping their old mtimes
+        if target.is_file() and _gunzip(target) == data:
             continue
-        target.write_bytes(gzip.compress(path.read_bytes(), compresslevel=9, mtime=0))
+        target.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
         written += 1
     return written
 
