@@ -53,7 +53,8 @@ o.innerHTML=(ok===null?"":ok?"<strong>\u2714 Right.</strong> ":"<strong>\u2718 N
 #: ``_static/course.css`` (with its dark theme), so the book's pages do not carry this.
 LIVE_CSS = """.ck-sc{margin:1em 0;max-width:44em;font-family:inherit}
 .ck-sc fieldset{border:1px solid #8a8a8a;border-radius:6px;padding:.6em .9em .8em;margin:0;min-width:0}
-.ck-sc legend{font-weight:600;padding:0 .3em}
+.ck-sc legend{padding:0 .3em}
+.ck-sc .ck-sc-tag{font-weight:700}
 .ck-sc .ck-sc-option{display:flex;gap:.5em;align-items:flex-start;margin:.35em 0;cursor:pointer}
 .ck-sc .ck-sc-option input{margin-top:.25em;flex:none}
 .ck-sc button{margin-top:.5em;padding:.35em 1.1em;min-height:2.4em;border:1px solid #005a8c;border-radius:4px;
@@ -69,9 +70,14 @@ class SelfCheckError(ValueError):
 
 
 def _inline(text: str) -> str:
-    """Escape ``text`` for HTML, then turn `code` spans into ``<code>``."""
+    """Escape ``text`` for HTML, then turn `code` spans into ``<code>`` and *stars* into ``<em>``."""
     escaped = html.escape(text, quote=True)
-    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+    parts = re.split(r"(`[^`]+`)", escaped)
+    return "".join(
+        f"<code>{part[1:-1]}</code>" if part.startswith("`") and part.endswith("`") and len(part) > 1
+        else re.sub(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])", r"<em>\1</em>", part)
+        for part in parts
+    )
 
 
 def _text(value: object, what: str) -> str:
@@ -125,7 +131,7 @@ def choice(question: str, options: Mapping[str, str], correct: str) -> Question:
 
     ``options`` maps each option's text to the feedback shown when the reader checks that
     option: say *why* it is right or wrong. ``correct`` is the text of the right option.
-    Option and feedback texts are plain text; `backticks` mark code.
+    Texts are plain: `backticks` mark code and *stars* emphasis; anything else is escaped.
     """
     question = _text(question, "the question")
     if not isinstance(options, Mapping):

@@ -196,3 +196,9 @@ def test_committed_notebooks_keep_their_check_calls_untagged():
         assert any("check_all(" in c.source for c in checks), path.name
         for cell in checks:
             assert "remove-output" not in cell.metadata.get("tags", []), (path.name, cell.source)
+
+
+def test_stars_become_emphasis_but_not_inside_code_or_products():
+    q = selfcheck.choice("Which is *external*?", {"4 × 25² and 2 * 3 * 4": "`a*b*c`", "b": "c"}, correct="b")
+    assert "<em>external</em>" in q.html
+    assert "2 * 3 * 4" in q.html and "<code>a*b*c</code>" in q.html
