@@ -280,3 +280,36 @@ def test_self_check_fits_a_phone_screen(browser, site):
             form.screenshot(path=str(SHOTS.parent / f"selfcheck-390-{kind}.png"))
     finally:
         page.close()
+
+
+def test_self_check_output_works_alone_as_in_jupyter_or_colab(browser, monkeypatch):
+    """A notebook's output (JupyterLab, or a Colab output frame) has none of the book's files: the
+    live-mode HTML must style and answer itself."""
+    from clusterkit import selfcheck
+
+    monkeypatch.delenv("CLUSTERKIT_BOOK", raising=False)
+    first = selfcheck.choice("Which?", {"Right one.": "Yes, because.", "Wrong one.": "No, because."}, correct="Right one.")
+    second = selfcheck.number("How many?", answer=0.2, tolerance=0.001, right="Yes.", wrong="No.")
+    page = browser.new_page(viewport={"width": 390, "height": 700})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        # two separate outputs, each with its own copy of the script, as Jupyter shows them
+        page.set_content(f"<html><body><div>{first.html}</div><div>{second.html}</div></body></html>")
+        forms = page.query_selector_all("form.ck-sc")
+        forms[0].query_selector_all("label")[1].click()
+        forms[0].query_selector("button").click()
+        assert _feedback(forms[0]).startswith("✘ Not quite. No, because.")
+        forms[0].query_selector_all("label")[0].click()  # changing the answer clears the old feedback
+        assert forms[0].query_selector(".ck-sc-feedback").inner_text() == ""
+        forms[0].query_selector("button").click()
+        assert _feedback(forms[0]).startswith("✔ Right. Yes, because.")
+        box = forms[1].query_selector("input")
+        for typed, mark in (("0,2", "✔"), ("1,000", "✘"), ("0.2 ", "✔"), ("abc", "Type a number")):
+            box.fill(typed)
+            forms[1].query_selector("button").click()
+            assert _feedback(forms[1]).startswith(mark), typed
+        assert page.evaluate("getComputedStyle(document.querySelector('.ck-sc button')).backgroundColor") == "rgb(0, 90, 140)"
+        assert errors == []
+    finally:
+        page.close()
