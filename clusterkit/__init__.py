@@ -32,4 +32,6 @@ def __getattr__(name: str):
         from .grading import student
 
         return getattr(student, name)
+    if name == "selfcheck":  # ungraded in-page questions: ck.selfcheck.choice(...), .number(...)
+        return importlib.import_module(".selfcheck", __name__)
     raise AttributeError(f"module 'clusterkit' has no attribute {name!r}")

@@ -142,3 +142,41 @@ def test_no_figure_text_asks_plotly_for_latex(built_html):
     offenders = {str(p.relative_to(built_html)): latex.findall(p.read_text(encoding="utf-8"))[:3]
                  for p in pages(built_html)}
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def chapter_pages(html: Path) -> list[Path]:
+    return sorted((html / "notebooks").glob("*.html"))
+
+
+def test_chapter_pages_show_no_check_output(built_html):
+    """check() and check_all() say 'not attempted' on a page no one can answer: the build strips
+    their outputs (book/_ext/web_outputs.py) and the 'Your progress' cells are notebook-only."""
+    for page in chapter_pages(built_html):
+        text = page.read_text(encoding="utf-8")
+        assert "not attempted" not in text, page.name
+        assert "Your progress" not in text and "confirmed correct" not in text, page.name
+        # the answer cells themselves stay on the page
+        assert re.search(r'check</span><span class="p">\(</span><span class="s2">(?:"|&quot;)\d+\.1(?:"|&quot;)', text), page.name
+
+
+def test_executed_download_keeps_the_check_outputs(built_html):
+    import nbformat
+
+    for page in chapter_pages(built_html):
+        nb = nbformat.read(built_html / "_sources" / "notebooks" / f"{page.stem}.ipynb", as_version=4)
+        printed = [o.get("text", "") for c in nb.cells if c.cell_type == "code" and "check(" in c.source
+                   for o in c.outputs]
+        assert any("not attempted yet" in t for t in printed), page.name
+        progress = [c for c in nb.cells if c.cell_type == "code" and "check_all(" in c.source]
+        assert progress and progress[0].outputs, page.name
+
+
+def test_every_numbered_section_has_a_self_check(built_html):
+    """Static count; tests/test_browser.py answers each one with real clicks."""
+    for page in chapter_pages(built_html):
+        text = page.read_text(encoding="utf-8")
+        sections = re.split(r"<h2>", text)[1:]
+        numbered = [s for s in sections if re.match(r"\d+\. ", s)]
+        assert len(numbered) >= 6, page.name
+        for section in numbered:
+            assert '<form class="ck-sc"' in section, (page.name, section[:60])
