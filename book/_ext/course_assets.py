@@ -395,7 +395,8 @@ def setup(app):
     app.connect("html-page-context", _add_plotly, priority=800)
     # After Sphinx's MathJax (500) has added its scripts.
     app.connect("html-page-context", _page_assets, priority=900)
-    app.connect("build-finished", _build_finished)
+    # after the theme's own build-finished handlers (pydata-sphinx-theme rewrites pygments.css there)
+    app.connect("build-finished", _build_finished, priority=900)
     app.add_css_file(f"{VENDOR}/noto-sans-sc/400.css")
     app.add_css_file("course.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
