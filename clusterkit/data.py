@@ -28,6 +28,10 @@ from typing import Any
 import pandas as pd
 import yaml
 
+# The course's tables carry notes and events in words: pandas shows every text cell in full (its
+# default cuts a cell at 50 characters, "...", mid-word). The book's CSS wraps long cells.
+pd.set_option("display.max_colwidth", None)
+
 CONFIDENCE_LEVELS = ("high", "medium", "low", "illustrative")
 COLUMN_TYPES = ("integer", "float", "string", "category", "date", "boolean")
 REQUIRED_KEYS = ("title", "description", "sources", "licence", "vintage", "columns")

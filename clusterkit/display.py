@@ -172,6 +172,7 @@ def glue(name: str, value, display: bool = False):
 
     In the book build this is myst-nb's ``glue``; elsewhere (Binder, Colab, the grader) it
     does nothing. Returns the value, so a number shown in prose is computed from the data.
+    Call it in a cell tagged ``remove-cell``: the build runs the cell, the page leaves it out.
     """
     try:
         from myst_nb import glue as _glue

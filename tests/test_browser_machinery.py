@@ -1,0 +1,88 @@
+"""Issue 8 in headless Chromium: glued numbers in the body's weight, and tables that stay inside the
+page on a phone (a wide one scrolls in its own box)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from clusterkit import bench
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHAPTERS = [f"notebooks/{nb.stem}.html" for nb in sorted((ROOT / "notebooks").glob("*.ipynb"))]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(built_html):
+    with bench.serve(built_html) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=bench.CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+GLUE_WEIGHTS = """() => Array.from(document.querySelectorAll('span.pasted-text')).map(s => ({
+    text: s.textContent,
+    weight: getComputedStyle(s).fontWeight,
+    body: getComputedStyle(s.parentElement).fontWeight,
+}))"""
+
+
+def test_glued_numbers_are_in_the_weight_of_their_sentence(browser, site):
+    problems = {}
+    for path in CHAPTERS:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            page.goto(f"{site}/{path}", wait_until="domcontentloaded")
+            spans = page.evaluate(GLUE_WEIGHTS)
+        finally:
+            page.close()
+        assert spans, f"{path}: no glued numbers found"
+        bold = [s["text"] for s in spans if s["weight"] != s["body"]]
+        if bold:
+            problems[path] = bold[:5]
+    assert problems == {}
+
+
+TABLES = """() => Array.from(document.querySelectorAll('div.cell_output table')).map(t => {
+    let box = t.parentElement;
+    while (box && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+    const r = t.getBoundingClientRect(), b = box ? box.getBoundingClientRect() : {right: r.right, width: r.width};
+    return {text: t.textContent.trim().slice(0, 40), width: r.width, right: r.right, box_right: b.right,
+            box_width: b.width, scrolls: box ? getComputedStyle(box).overflowX : 'visible', view: window.innerWidth};
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_tables_scroll_in_their_own_box_and_never_stick_out_of_the_page(browser, site, width):
+    problems = {}
+    for path in CHAPTERS:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto(f"{site}/{path}", wait_until="load")
+            page.wait_for_timeout(300)
+            state = page.evaluate(TABLES)
+        finally:
+            page.close()
+        found = []
+        for t in state:
+            if t["box_right"] > t["view"] + 1:
+                found.append(f"a table's box ends at {t['box_right']:.0f} px in a {t['view']} px window: {t['text']!r}")
+            elif t["width"] > t["box_width"] + 1 and t["scrolls"] not in ("auto", "scroll"):
+                found.append(f"a {t['width']:.0f} px table overflows a {t['box_width']:.0f} px box that does not scroll")
+        if found:
+            problems[path] = found[:3]
+    assert problems == {}
