@@ -174,6 +174,8 @@ def glue(name: str, value, display: bool = False):
     does nothing. Returns the value, so a number shown in prose is computed from the data.
     Call it in a cell tagged ``remove-cell``: the build runs the cell, the page leaves it out.
     """
+    if mode() != "book":  # myst-nb (Sphinx with it) takes 1–2 s to import: only the build needs it
+        return value
     try:
         from myst_nb import glue as _glue
     except ImportError:
