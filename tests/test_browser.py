@@ -8,7 +8,6 @@ Screenshots of every page go to artifacts/screenshots/ (look at them).
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,31 +17,12 @@ from clusterkit import bench
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = bench.CHROMIUM_FLAGS
 #: What a first visit to a chapter may transfer (compressed, empty cache): plotly.js, MathJax,
 #: fonts, the page and its figures.
 FIRST_VISIT_BUDGET = 3_000_000  # bytes
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture(scope="module")
-def site(built_html):
-    with bench.serve(built_html) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is not installed (.ci/run installs it: apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 def page_paths(built_html: Path) -> list[str]:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
