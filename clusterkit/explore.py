@@ -559,7 +559,19 @@ _SLIDER_SCRIPT = """
     var lay = now ? S.narrow : S.wide;
     // plotly.io sized the plot's wrapper for the wide layout: follow the new height.
     if (gd.parentNode && lay.height) { gd.parentNode.style.height = lay.height + 'px'; }
-    Plotly.relayout(gd, lay);
+    Plotly.relayout(gd, lay).then(function () { if (now) { clear(lay); } });
+  }
+  // Text wraps differently in every browser: if the legend still reaches the title, make room.
+  function clear(lay) {
+    var title = gd.querySelector('.gtitle'), legend = gd.querySelector('.legend');
+    if (!title || !legend) { return; }
+    var overlap = title.getBoundingClientRect().bottom + 6 - legend.getBoundingClientRect().top;
+    if (overlap <= 0) { return; }
+    var more = Math.ceil(overlap);
+    S.narrow['margin.t'] = lay['margin.t'] + more;
+    S.narrow.height = lay.height + more;
+    if (gd.parentNode) { gd.parentNode.style.height = S.narrow.height + 'px'; }
+    Plotly.relayout(gd, {'margin.t': S.narrow['margin.t'], height: S.narrow.height});
   }
   fit();
   window.addEventListener('resize', fit);
@@ -746,15 +758,14 @@ def _narrow_layout(fig: dict, panel_px: int) -> tuple[dict, dict]:
     for t in fig["data"]:
         if t.get("showlegend", True) is not False and t.get("name") and t.get("name") not in names:
             names.append(t["name"])
-    rows, width = 1, 0.0
-    for name in names:
-        w = 40 + 6.8 * len(name)
-        if width and width + w > 330:
-            rows, width = rows + 1, 0.0
-        width += w
-    legend_px = rows * 21 + 8 if len(names) > 1 else 0
+    # Two legend entries a row if the names are short, else one: plotly's own wrapping
+    # depends on text widths this side cannot know, and a legend row too many hits the title.
+    cols = 2 if names and max(len(n) for n in names) <= 15 else 1
+    rows = math.ceil(len(names) / cols)
+    legend_px = rows * 28 + 6 if len(names) > 1 else 0
     gap = 110
-    top = 16 + 21 * title_lines + 14 + legend_px + 34
+    modebar = 30  # the title starts below plotly's toolbar, which a touch screen shows
+    top = modebar + 21 * title_lines + 14 + legend_px + 34
     bottom = 64
     plot = n * panel_px + (n - 1) * gap
     narrow: dict = {
@@ -762,11 +773,12 @@ def _narrow_layout(fig: dict, panel_px: int) -> tuple[dict, dict]:
         "margin.t": top, "margin.b": bottom, "margin.l": 58, "margin.r": 14,
         "title.text": _wrap(title, 34), "title.font.size": 15, "title.x": 0.02, "title.xanchor": "left",
         "title.xref": "container", "title.y": 1, "title.yref": "container", "title.yanchor": "top",
-        "title.pad.t": 12 + 0 * title_lines,
+        "title.pad.t": modebar,
     }
     if legend_px:
         narrow.update({"legend.orientation": "h", "legend.x": 0, "legend.xanchor": "left",
-                       "legend.y": 1 + 30 / plot, "legend.yanchor": "bottom", "legend.font.size": 12})
+                       "legend.y": 1 + 30 / plot, "legend.yanchor": "bottom", "legend.font.size": 12,
+                       "legend.entrywidthmode": "fraction", "legend.entrywidth": round(1 / cols - 0.01, 2)})
     annotations = layout.get("annotations", [])
     for i, (xkey, ykey, xdom, ydom) in enumerate(panels):
         hi = 1 - i * (panel_px + gap) / plot
