@@ -555,23 +555,42 @@ _SLIDER_SCRIPT = """
     if (now === narrow) { return; }
     var first = narrow === null;
     narrow = now;
-    if (first && !now) { return; }  // drawn wide already
+    if (first && !now) { tidy(); return; }  // drawn wide already
     var lay = now ? S.narrow : S.wide;
     // plotly.io sized the plot's wrapper for the wide layout: follow the new height.
     if (gd.parentNode && lay.height) { gd.parentNode.style.height = lay.height + 'px'; }
-    Plotly.relayout(gd, lay).then(function () { if (now) { clear(lay); } });
+    Plotly.relayout(gd, lay).then(tidy);
   }
-  // Text wraps differently in every browser: if the legend still reaches the title, make room.
-  function clear(lay) {
+  function wrap(text, width) {
+    var out = [], line = '';
+    text.split(' ').forEach(function (word) {
+      if (line && line.length + 1 + word.length > width) { out.push(line); line = word; }
+      else { line = line ? line + ' ' + word : word; }
+    });
+    out.push(line);
+    return out.join('<br>');
+  }
+  // Text widths differ between browsers: wrap a title wider than the figure, then make room
+  // if the legend reaches the title.
+  function tidy() {
+    var title = gd.querySelector('.gtitle');
+    if (!title) { return; }
+    var text = (narrow ? S.narrow : S.wide)['title.text'] || '';
+    var avail = gd.clientWidth - 24, tw = title.getBoundingClientRect().width;
+    if (text && tw > avail && text.indexOf('<br>') < 0) {
+      var chars = Math.max(20, Math.floor(text.length * avail / tw) - 2);
+      Plotly.relayout(gd, {'title.text': wrap(text, chars)}).then(clear);
+    } else { clear(); }
+  }
+  function clear() {
     var title = gd.querySelector('.gtitle'), legend = gd.querySelector('.legend');
     if (!title || !legend) { return; }
     var overlap = title.getBoundingClientRect().bottom + 6 - legend.getBoundingClientRect().top;
+    var L = gd._fullLayout;
     if (overlap <= 0) { return; }
-    var more = Math.ceil(overlap);
-    S.narrow['margin.t'] = lay['margin.t'] + more;
-    S.narrow.height = lay.height + more;
-    if (gd.parentNode) { gd.parentNode.style.height = S.narrow.height + 'px'; }
-    Plotly.relayout(gd, {'margin.t': S.narrow['margin.t'], height: S.narrow.height});
+    var more = Math.ceil(overlap), t = L.margin.t + more, h = L.height + more;
+    if (gd.parentNode) { gd.parentNode.style.height = h + 'px'; }
+    Plotly.relayout(gd, {'margin.t': t, height: h});
   }
   fit();
   window.addEventListener('resize', fit);
@@ -763,11 +782,20 @@ def _narrow_layout(fig: dict, panel_px: int) -> tuple[dict, dict]:
     cols = 2 if names and max(len(n) for n in names) <= 15 else 1
     rows = math.ceil(len(names) / cols)
     legend_px = rows * 28 + 6 if len(names) > 1 else 0
-    gap = 110
+    annotations = layout.get("annotations", [])
+    titles: dict[int, int] = {}  # panel -> index of its subplot title (make_subplots centres them over it)
+    for i, (xkey, ykey, xdom, ydom) in enumerate(panels):
+        for k, a in enumerate(annotations):
+            if a.get("xref") == "paper" and a.get("yref") == "paper" and a.get("yanchor") == "bottom" \
+                    and abs(a.get("x", -1) - (xdom[0] + xdom[1]) / 2) < 0.01 and abs(a.get("y", -1) - ydom[1]) < 0.01:
+                titles[i] = k
+    lines = {i: _wrap(annotations[k].get("text", ""), 40).count("<br>") + 1 for i, k in titles.items()}
+    above = [18 * lines.get(i, 0) for i in range(len(panels))] or [0]  # px of subplot title over each panel
+    gap = 92  # the x axis title and ticks of the panel above
     modebar = 30  # the title starts below plotly's toolbar, which a touch screen shows
-    top = modebar + 21 * title_lines + 14 + legend_px + 34
+    top = modebar + 21 * title_lines + 14 + legend_px + 16 + above[0]
     bottom = 64
-    plot = n * panel_px + (n - 1) * gap
+    plot = n * panel_px + sum(gap + above[i] for i in range(1, len(panels)))
     narrow: dict = {
         "height": top + plot + bottom,
         "margin.t": top, "margin.b": bottom, "margin.l": 58, "margin.r": 14,
@@ -777,22 +805,23 @@ def _narrow_layout(fig: dict, panel_px: int) -> tuple[dict, dict]:
     }
     if legend_px:
         narrow.update({"legend.orientation": "h", "legend.x": 0, "legend.xanchor": "left",
-                       "legend.y": 1 + 30 / plot, "legend.yanchor": "bottom", "legend.font.size": 12,
+                       "legend.y": 1 + (above[0] + 10) / plot, "legend.yanchor": "bottom", "legend.font.size": 12,
                        "legend.entrywidthmode": "fraction", "legend.entrywidth": round(1 / cols - 0.01, 2)})
-    annotations = layout.get("annotations", [])
+    y = plot  # px from the bottom of the plot area to the top of the next panel
     for i, (xkey, ykey, xdom, ydom) in enumerate(panels):
-        hi = 1 - i * (panel_px + gap) / plot
-        lo = hi - panel_px / plot
+        if i:
+            y -= gap + above[i]
+        hi, lo = y / plot, (y - panel_px) / plot
+        y -= panel_px
         narrow[f"{xkey}.domain"] = [0, 1]
         narrow[f"{ykey}.domain"] = [round(max(lo, 0), 4), round(min(hi, 1), 4)]
         narrow[f"{ykey}.title.font.size"] = 12
         narrow[f"{xkey}.title.font.size"] = 12
-        for k, a in enumerate(annotations):  # make_subplots' titles: centred over their panel
-            if a.get("xref") == "paper" and a.get("yref") == "paper" and a.get("yanchor") == "bottom" \
-                    and abs(a.get("x", -1) - (xdom[0] + xdom[1]) / 2) < 0.01 and abs(a.get("y", -1) - ydom[1]) < 0.01:
-                narrow[f"annotations[{k}].x"] = 0.5
-                narrow[f"annotations[{k}].y"] = round(min(hi, 1), 4)
-                narrow[f"annotations[{k}].text"] = _wrap(a.get("text", ""), 44)
-                narrow[f"annotations[{k}].font.size"] = 13
+        if i in titles:
+            k = titles[i]
+            narrow[f"annotations[{k}].x"] = 0.5
+            narrow[f"annotations[{k}].y"] = round(min(hi, 1), 4)
+            narrow[f"annotations[{k}].text"] = _wrap(annotations[k].get("text", ""), 40)
+            narrow[f"annotations[{k}].font.size"] = 13
     wide = {key: _get(layout, key) for key in narrow}
     return narrow, wide

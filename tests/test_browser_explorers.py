@@ -153,8 +153,6 @@ def _check_phone(browser, site, path) -> list[str]:
         page.wait_for_timeout(800)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / ("390__" + _shot_name(path, ".png"))), full_page=True)
-        for e, box in enumerate(page.query_selector_all(".ck-explorer")):
-            box.screenshot(path=str(SHOTS / ("390__" + _shot_name(path, f".explorer{e}.png"))))
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > PHONE["width"]:
             problems.append(f"{path}: the page is {width} px wide at {PHONE['width']} px")
@@ -164,6 +162,10 @@ def _check_phone(browser, site, path) -> list[str]:
         collisions = page.evaluate(_COLLISIONS)
         if collisions:
             problems.append(f"{path}: {collisions}")
+        # Close-ups of each explorer, without the theme's sticky header painted over them.
+        page.add_style_tag(content=".bd-header, .skip-link, .bd-header-article { position: static !important; }")
+        for e, box in enumerate(page.query_selector_all(".ck-explorer")):
+            box.screenshot(path=str(SHOTS / ("390__" + _shot_name(path, f".explorer{e}.png"))))
     finally:
         page.close()
     return problems
