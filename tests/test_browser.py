@@ -128,19 +128,21 @@ def _check_explorers(browser, site, path) -> None:
     page, report = _visit(browser, site, path)
     try:
         explorers = page.evaluate(
-            "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
-            ".map((g, i) => [i, (g.layout.sliders || []).length]).filter(x => x[1] > 0)"
+            "() => Array.from(document.querySelectorAll('.plotly-graph-div')).map((g, i) => [i, "
+            "g.closest('.ck-explorer') ? g.closest('.ck-explorer').querySelectorAll('input.ck-range').length : 0])"
+            ".filter(x => x[1] > 0)"
         )
         assert explorers, f"{path}: a chapter has an explorer"
         for index, n_sliders in explorers:
             for k in range(n_sliders):
                 before = _figure_state(page)[index]
-                rail = page.query_selector_all(".plotly-graph-div")[index].query_selector_all(".slider-rail-rect")[k]
-                rail.scroll_into_view_if_needed()
-                box = rail.bounding_box()
-                # Real mouse events: synthetic DOM events do not move a plotly slider.
-                for fraction in (0.97, 0.03):
-                    page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
+                slider = page.query_selector_all(".plotly-graph-div")[index].evaluate_handle(
+                    f"g => g.closest('.ck-explorer').querySelectorAll('input.ck-range')[{k}]").as_element()
+                slider.scroll_into_view_if_needed()
+                # The explorer's sliders are HTML range inputs: real key presses move them.
+                slider.focus()
+                for key in ("End", "Home"):
+                    page.keyboard.press(key)
                     page.wait_for_timeout(250)
                     if _figure_state(page)[index] != before:
                         break

@@ -230,8 +230,8 @@ def test_bad_inputs_are_refused(park):
 @pytest.fixture(scope="module")
 def static():
     ex = ch01.explorer()
-    fig, script = ex.static_figure()
-    return ex, fig, script
+    fig, script, state = ex.static_page()
+    return ex, fig, state
 
 
 def test_static_figure_has_one_frame_per_grid_point(static):
@@ -241,30 +241,34 @@ def test_static_figure_has_one_frame_per_grid_point(static):
 
 
 def test_static_frames_differ_when_parameters_differ(static):
-    _, fig, _ = static
-    seen = {json.dumps([f["data"], f["layout"]], sort_keys=True, default=str) for f in fig["frames"]}
+    _, fig, state = static
+    seen = {json.dumps([f["data"], f["layout"], state["texts"][f["name"]]], sort_keys=True, default=str)
+            for f in fig["frames"]}
     assert len(seen) == len(fig["frames"])
 
 
 def test_static_frame_shows_the_model(static):
-    ex, fig, _ = static
+    ex, fig, state = static
     table, sup = ch01.inputs()
     names = [p.name for p in ex.params]
     for frame, values in zip(fig["frames"][::17], ex.grid()[::17]):
         r = lk.anchor_scenario(table, sup, **dict(zip(names, values)))
-        assert frame["data"][0]["y"] == list(r.suppliers_by_sector)
-        assert sum(frame["data"][0]["y"]) + sum(frame["data"][1]["y"]) == len(sup)
-        assert f"<b>{r.n_suppliers} of {len(sup)}</b> suppliers enter" in frame["layout"]["annotations"][-1]["text"]
+        by_round = [frame["data"][k]["y"] for k in range(ch01.ROUNDS)]
+        assert [sum(col) for col in zip(*by_round)] == list(r.suppliers_by_sector)
+        for k, ys in enumerate(by_round, start=1):  # each bar segment: the suppliers entering in round k
+            assert sum(ys) == int((r.cascade.entry_round == k).sum())
+        assert sum(map(sum, by_round)) + sum(frame["data"][ch01.ROUNDS]["y"]) == len(sup)
+        assert f"<b>{r.n_suppliers} of {len(sup)}</b> candidate suppliers enter" in state["texts"][frame["name"]][0]
 
 
 
 def test_live_widget_updates_the_figure_quickly():
     w = ch01.explorer().widget()
-    before = list(w.figure.data[0].y)
+    entered = lambda: sum(sum(w.figure.data[k].y) for k in range(ch01.ROUNDS))  # noqa: E731
+    before = entered()
     w.sliders["local_share"].value = 1.0
     w.sliders["anchor_size"].value = 60
-    assert list(w.figure.data[0].y) != before
-    assert sum(w.figure.data[0].y) > sum(before)
+    assert entered() > before
     for k in range(20):
         w.sliders["local_share"].value = round(0.05 * (k % 20), 2)
     assert len(w.timings) >= 20

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from clusterkit import data
+from clusterkit.explore import MAX_FRAMES
 from clusterkit.explorers import ch03
 from clusterkit.models import incubation as inc
 
@@ -157,14 +158,16 @@ def test_parameters_follow_their_datasheet_and_drive_the_model():
 @pytest.fixture(scope="module")
 def static():
     ex = ch03.explorer()
-    fig, _ = ex.static_figure()
+    fig, _, state = ex.static_page()
+    fig["texts"] = state["texts"]  # the readout and caption of each frame
     return ex, fig
 
 
 def test_static_figure_has_one_frame_per_grid_point(static):
     ex, fig = static
     sizes = [len(p.values(static=True)) for p in ex.params]
-    assert len(fig["frames"]) == len(ex.grid()) == math.prod(sizes) <= 150
+    assert len(fig["frames"]) == len(ex.grid()) == math.prod(sizes) <= MAX_FRAMES
+    assert sizes[0] >= 13  # the intake moves in steps of 10: the chapter asks for an intake between 100 and 140
     assert len({f["name"] for f in fig["frames"]}) == len(fig["frames"])
     expected = {"f" + "_".join(map(str, ix)) for ix in itertools.product(*(range(n) for n in sizes))}
     assert {f["name"] for f in fig["frames"]} == expected
@@ -172,7 +175,8 @@ def test_static_figure_has_one_frame_per_grid_point(static):
 
 def test_static_frames_differ_when_parameters_differ(static):
     _, fig = static
-    seen = {json.dumps([f["data"], f["layout"]], sort_keys=True, default=str) for f in fig["frames"]}
+    seen = {json.dumps([f["data"], f["layout"], fig["texts"][f["name"]]], sort_keys=True, default=str)
+            for f in fig["frames"]}
     assert len(seen) == len(fig["frames"])
 
 

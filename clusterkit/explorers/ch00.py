@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import data, metrics
-from ..explore import Explorer, Param, Update
+from ..explore import Explorer, Param, Update, compare
 from ..style import COLORS, PALETTE
 
 DATASET = "00_regions_illustrative"
@@ -64,12 +64,14 @@ def model(moved: float = 0.0, bio_boost: float = 0.0) -> Result:
 
 COMPONENTS = ["National share", "Industry mix", "Competitive"]
 LQ_INDUSTRIES = ("electronics", "biomedicine")
+OFFSET = 0.2  # the two LQ bars of a region sit at its position ± OFFSET (the default's markers too)
 
 
 def figure() -> go.Figure:
     """Axes, titles and reference lines; the bars are filled in by :func:`update`."""
     start, _ = tables()
     regions = list(start.index)
+    floor = 10_000 / len(regions)
     fig = make_subplots(
         rows=2, cols=2, specs=[[{"colspan": 2}, None], [{}, {}]], vertical_spacing=0.2,
         horizontal_spacing=0.16, row_heights=[0.5, 0.5],
@@ -80,14 +82,16 @@ def figure() -> go.Figure:
         ),
     )
     for k, industry in enumerate(LQ_INDUSTRIES):
+        shift = -OFFSET if k == 0 else OFFSET
         fig.add_trace(
-            go.Bar(x=regions, y=[0] * len(regions), name=industry, marker_color=PALETTE[k],
-                   hovertemplate="%{x}: LQ %{y:.2f}<extra>" + industry + "</extra>"),
+            go.Bar(x=[i + shift for i in range(len(regions))], y=[0] * len(regions), width=2 * OFFSET * 0.95,
+                   name=industry, marker_color=PALETTE[k], customdata=regions,
+                   hovertemplate="%{customdata}: LQ %{y:.2f}<extra>" + industry + "</extra>"),
             row=1, col=1,
         )
     fig.add_trace(
         go.Bar(x=list(LQ_INDUSTRIES), y=[0, 0], marker_color=[PALETTE[0], PALETTE[1]], showlegend=False,
-               hovertemplate="%{x}: HHI %{y:,.0f}<extra></extra>"),
+               hovertemplate="%{x}: HHI %{y:,.0f} points<extra></extra>"),
         row=2, col=1,
     )
     fig.add_trace(
@@ -97,33 +101,60 @@ def figure() -> go.Figure:
         row=2, col=2,
     )
     fig.add_hline(y=1, line=dict(color=COLORS["reference"], dash="dash", width=1), row=1, col=1)
-    fig.add_hline(y=1800, line=dict(color=COLORS["reference"], dash="dash", width=1), row=2, col=1)
-    fig.update_yaxes(title_text="LQ (ratio)", range=[0, 3.2], row=1, col=1)
-    fig.update_yaxes(title_text="HHI (points)", range=[0, 10000], row=2, col=1)
+    fig.add_hline(y=1800, line=dict(color=COLORS["reference"], dash="dash", width=1), row=2, col=1,
+                  annotation_text="1,800: antitrust line", annotation_position="bottom right",
+                  annotation_font_size=11)
+    fig.add_hline(y=floor, line=dict(color=COLORS["negative"], dash="dot", width=1.5), row=2, col=1,
+                  annotation_text=f"10,000/n = {floor:,.0f}: floor, {len(regions)} regions",
+                  annotation_position="top right", annotation_font_size=11)
+    fig.update_yaxes(title_text="LQ (ratio)", rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(title_text="HHI (points)", rangemode="tozero", row=2, col=1)
     fig.update_yaxes(title_text="Thousand jobs", row=2, col=2)
-    fig.update_xaxes(title_text="Region", row=1, col=1)
+    fig.update_xaxes(title_text="Region", tickvals=list(range(len(regions))), ticktext=regions,
+                     range=[-0.6, len(regions) - 0.4], row=1, col=1)
     fig.update_xaxes(title_text="Industry", row=2, col=1)
     fig.update_xaxes(title_text="Component", row=2, col=2)
     fig.update_layout(
         title=dict(text="Measuring clusters on an illustrative economy (made-up data)"),
-        legend=dict(orientation="h", x=0.01, xanchor="left", y=0.99, yanchor="top", title_text="LQ of ",
+        legend=dict(orientation="h", x=0.01, xanchor="left", y=0.99, yanchor="top", title_text="",
                     bgcolor="rgba(255,255,255,0.85)"),
-        barmode="group",
-        margin=dict(t=150, b=70),
+        barmode="overlay",
+        margin=dict(t=90, b=70),
     )
     return fig
 
 
-def update(result: Result, params) -> Update:
-    """New bar heights and the readout line for one model result."""
-    parts = result.shift[["national_share", "industry_mix", "competitive"]].sum()
+def readout(result: Result) -> str:
+    """The numbers above the figure, with units."""
     total = float(result.shift["total_change"].sum())
     lq_d = result.lq.loc["Region D"]
-    readout = (
-        f"Region D: LQ biomedicine {lq_d['biomedicine']:.2f}, electronics {lq_d['electronics']:.2f}; "
-        f"change {total:+.1f} thousand jobs<br>HHI across regions: electronics {result.hhi['electronics']:,.0f}, "
-        f"biomedicine {result.hhi['biomedicine']:,.0f} (dashed line: 1,800)"
+    return (
+        f"Region D: LQ biomedicine <b>{lq_d['biomedicine']:.2f}</b>, electronics <b>{lq_d['electronics']:.2f}</b> "
+        f"(ratio; 1 = national average) · employment change 2015–2020 <b>{total:+.1f}</b> thousand jobs<br>"
+        f"HHI across the four regions: electronics <b>{result.hhi['electronics']:,.0f}</b>, biomedicine "
+        f"<b>{result.hhi['biomedicine']:,.0f}</b> points (floor 10,000/n = 2,500; antitrust line 1,800)"
     )
+
+
+def caption(result: Result, default: Result) -> str:
+    """What the move did, against the dataset itself (the defaults)."""
+    parts = lambda r: r.shift[["national_share", "industry_mix", "competitive"]].sum()  # noqa: E731
+    now, then = parts(result), parts(default)
+    moved = [name for name, a, b in zip(COMPONENTS, now, then) if abs(a - b) >= 0.05]
+    shift = ("shift-share: " + ", ".join(f"{name.lower()} {b:+.1f} → {a:+.1f}" for name, a, b in zip(COMPONENTS, now, then)
+                                         if abs(a - b) >= 0.05) + " thousand jobs") if moved else \
+        "shift-share unchanged"
+    return "; ".join([
+        compare("Region D's biomedicine LQ", result.lq.loc["Region D", "biomedicine"],
+                default.lq.loc["Region D", "biomedicine"], "{:.2f}"),
+        compare("electronics HHI", result.hhi["electronics"], default.hhi["electronics"], "{:,.0f}", "points"),
+        shift,
+    ])
+
+
+def update(result: Result, params) -> Update:
+    """New bar heights and the readout for one model result."""
+    parts = result.shift[["national_share", "industry_mix", "competitive"]].sum()
     return Update(
         traces=[
             {"y": [round(float(v), 3) for v in result.lq[ind]]} for ind in LQ_INDUSTRIES
@@ -131,10 +162,7 @@ def update(result: Result, params) -> Update:
             {"y": [round(result.hhi[ind]) for ind in LQ_INDUSTRIES]},
             {"y": [round(float(v), 2) for v in parts]},
         ],
-        annotations=[
-            dict(text=readout, x=0, y=1.06, align="left", xref="paper", yref="paper", showarrow=False,
-                 xanchor="left", yanchor="bottom", font=dict(size=13, color=COLORS["reference"]))
-        ],
+        readout=readout(result),
     )
 
 
@@ -142,18 +170,24 @@ def explorer() -> Explorer:
     return Explorer(
         model=model,
         params=[
-            Param("moved", "Electronics jobs moved from Region A to D (thousand)", 0, 60, 5, 0, static_step=10),
+            Param("moved", "Electronics jobs moved from Region A to D (thousand)", 0, 60, 5, 0, static_step=10,
+                  unit="thousand jobs", short="electronics jobs moved from A to D"),
             Param("bio_boost", "Change in Region D's biomedicine growth, 2015–2020 (percentage points)",
-                  -60, 60, 5, 0, static_step=10, fmt="{:+g}"),
+                  -60, 60, 5, 0, static_step=10, fmt="{:+g}", unit="percentage points",
+                  short="Region D's biomedicine growth"),
         ],
         figure=figure,
         update=update,
+        ghost=[0, 1, 2, 3],
+        caption=caption,
         alt=(
             "Explorer with three bar charts computed from illustrative data: location quotients of "
             "electronics and biomedicine by region, the HHI of each industry across regions with the "
-            "1,800 threshold, and Region D's shift-share components. Two sliders move electronics jobs "
-            "from Region A to Region D and raise or lower Region D's biomedicine growth."
+            "1,800 antitrust line and the 2,500 floor (10,000 divided by four regions), and Region D's "
+            "shift-share components. Dark markers show the values at the defaults, which are the dataset "
+            "itself. Two sliders move electronics jobs from Region A to Region D and raise or lower Region "
+            "D's biomedicine growth."
         ),
-        height=700,
+        height=640,
         data=[DATASET],
     )

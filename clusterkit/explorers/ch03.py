@@ -20,11 +20,11 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..explore import Explorer, Param, Update
+from ..explore import Explorer, Param, Update, compare
 from ..models import incubation
 from ..style import COLORS
 
-HEIGHT, TOP, BOTTOM = 660, 210, 70
+HEIGHT, TOP, BOTTOM = 560, 110, 70
 PLOT_HEIGHT = HEIGHT - TOP - BOTTOM
 
 
@@ -62,6 +62,10 @@ def figure() -> go.Figure:
             fig.add_trace(go.Scatter(x=years, y=zeros, mode="lines", name=name,
                                      line=dict(color=colour, width=2.5, dash=dash),
                                      hovertemplate="year %{x}: %{y:.0f}<extra>" + name + "</extra>"), row=1, col=col)
+    fig.add_trace(go.Scatter(x=[], y=[], mode="markers+text", name="first firm established", showlegend=False,
+                             marker=dict(size=10, color=COLORS["positive"], symbol="circle-open", line=dict(width=2.5)),
+                             textposition="bottom right", textfont=dict(size=12, color=COLORS["reference"]),
+                             hovertemplate="first firm established in year %{x}<extra></extra>"), row=1, col=2)
     fig.update_xaxes(title_text="years since the institute opened", dtick=4)
     fig.update_yaxes(title_text="projects (count; intake per year)", rangemode="tozero", row=1, col=1)
     fig.update_yaxes(title_text="firms (count; dotted: founded a year)", rangemode="tozero", row=1, col=2)
@@ -86,8 +90,8 @@ def readout(result: incubation.Pipeline, params: Mapping[str, float]) -> str:
     years = int(d["years"])
     return (
         f"After {years} years: <b>{result.founded[-1]:.0f}</b> spin-offs founded, <b>{result.firms[-1]:.0f}</b> "
-        f"established firms (+{result.incubating[-1]:.0f} in incubation)<br>intake {result.intake[1]:.0f} → "
-        f"<b>{result.intake[-1]:.0f}</b> projects/yr · first firm established in year {_first(result)}<br>"
+        f"established firms (+{result.incubating[-1]:.0f} in incubation) · intake {result.intake[1]:.0f} → "
+        f"<b>{result.intake[-1]:.0f}</b> projects/yr<br>first firm established in year <b>{_first(result)}</b> · "
         f"{loop} (illustrative parameters)"
     )
 
@@ -97,10 +101,23 @@ def _first(result: incubation.Pipeline) -> str:
     return str(hits[0]) if hits else "—"
 
 
+def caption(result: incubation.Pipeline, default: incubation.Pipeline) -> str:
+    """What the change did by the last year."""
+    years = int(defaults()["years"])
+    return "; ".join([
+        compare(f"established firms after {years} years", result.firms[-1], default.firms[-1], "{:.0f}"),
+        compare("spin-offs founded", result.founded[-1], default.founded[-1], "{:.0f}"),
+        compare(f"year-{years} intake", result.intake[-1], default.intake[-1], "{:.0f}", "projects/yr"),
+    ])
+
+
 def update(result: incubation.Pipeline, params: Mapping[str, float]) -> Update:
     r = lambda a: [round(float(v), 2) for v in a]  # noqa: E731
     intake = list(result.intake)
     intake[0] = None  # no intake before the first year
+    first = _first(result)
+    event = {"x": [], "y": [], "text": []} if first == "—" else \
+        {"x": [int(first)], "y": [round(float(result.firms[int(first)]), 2)], "text": [f"first firm: year {first}"]}
     return Update(
         traces=[
             {"y": [None] + r(intake[1:])},
@@ -109,12 +126,9 @@ def update(result: incubation.Pipeline, params: Mapping[str, float]) -> Update:
             {"y": [None] + r(np.diff(result.founded))},
             {"y": r(result.incubating)},
             {"y": r(result.firms)},
+            event,
         ],
-        annotations=[
-            dict(text=readout(result, params), x=0, y=1 + 146 / PLOT_HEIGHT, xref="paper", yref="paper",
-                 showarrow=False, xanchor="left", yanchor="top", align="left",
-                 font=dict(size=13, color=COLORS["reference"]))
-        ],
+        readout=readout(result, params),
     )
 
 
@@ -122,18 +136,23 @@ def explorer() -> Explorer:
     return Explorer(
         model=model,
         params=[
-            Param("intake", "Projects started a year (before feedback)", 20, 140, 10, 60, static_step=40),
+            Param("intake", "Projects started a year (before feedback)", 20, 140, 10, 60, static_step=10,
+                  unit="projects/yr", short="intake"),
             Param("prototype_to_spinoff", "Share of prototypes that become spin-offs", 0.05, 0.45, 0.05, 0.25,
-                  static_step=0.1, fmt="{:.0%}"),
+                  static_step=0.1, fmt="{:.0%}", short="spin-off share"),
             Param("talent_feedback", "Talent feedback (new projects a year per established firm)", 0, 2, 0.25, 0.5,
-                  static_step=0.5, fmt="{:g}"),
+                  static_step=0.5, fmt="{:g}", unit="projects/yr per firm", short="talent feedback"),
         ],
         figure=figure,
         update=update,
+        ghost=[0, 1, 2, 4, 5],
+        axes="frame",  # the grid's extremes (a reinforcing loop) would flatten the defaults
+        caption=caption,
         alt=(
             "Explorer on illustrative parameters with two line charts over 20 years. Left: the annual intake "
             "of research projects and the numbers of projects in research and of prototypes. Right: spin-off "
-            "firms founded each year, young spin-offs in incubation and established firms. Three sliders "
+            "firms founded each year, young spin-offs in incubation and established firms, with the year the "
+            "first firm is established marked. Faint dotted lines show the default run. Three sliders "
             "set the annual intake, the share of prototypes that become spin-offs and the talent feedback "
             "from established firms to new projects."
         ),
