@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_browser import SHOTS, _visit, browser, page_paths, site  # noqa: F401  (fixtures)
+from test_browser import SHOTS, _visit, page_paths  # the browser and site fixtures are in conftest.py
 
 pytestmark = pytest.mark.browser
 
