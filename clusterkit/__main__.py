@@ -89,13 +89,17 @@ def grade(
     manual = sum(1 for r in graded for g in r.exercises if g.pending)
     lines = [
         f"Graded {report.submissions} submission(s) in {report.seconds:.1f} s "
-        f"({report.seconds / max(report.submissions, 1):.2f} s each).",
+        f"({report.seconds / max(report.submissions, 1):.2f} s per submission on average).",
         f"  gradebook: {out / 'gradebook.csv'}", f"  feedback:  {out / 'feedback'}/", f"  logs:      {out / 'logs'}/",
     ]
     for name, path in report.exports.items():
         lines.append(f"  {name + ':':<10} {path} (import it into {name.title()} as it is)")
     if report.kept_marks or report.orphan_marks:
         lines.append(f"  kept {report.kept_marks} mark(s) of written answers from the earlier run (its files: {report.previous}/)")
+    waiting = sum(1 for r in graded for g in r.exercises if g.previous is not None)
+    if waiting:
+        lines.append(f"  {waiting} of them wait in manual.csv for you to check and `clusterkit merge {out}` "
+                     "(typed but not merged, or given to an answer that has changed since)")
     if report.changed_answers:
         lines.append(f"  {len(report.changed_answers)} marked answer(s) changed since they were marked (see the note column of "
                      f"manual.csv): {', '.join(report.changed_answers[:5])}" + (" …" if len(report.changed_answers) > 5 else ""))
@@ -122,7 +126,7 @@ def grade(
 @app.command()
 def merge(
     out: Path = typer.Argument(..., help="The output folder of `clusterkit grade` (gradebook.csv, results.json)."),
-    marks: Optional[Path] = typer.Option(None, "--marks", help="The marks file [default: OUT/manual.csv, its points filled in]."),
+    marks: Optional[Path] = typer.Option(None, "--marks", show_default="OUT/manual.csv", help="The marks file (manual.csv with its points filled in)."),
 ) -> None:
     """Merge the marks of written answers (the points column of manual.csv) into the gradebook and feedback."""
     from clusterkit.grading.marks import RESULTS, MarksError, merge_marks

@@ -183,7 +183,7 @@ def test_chapter_3_feedback_from_a_real_run(tmp_path):
     assert [rows["loops"][i] for i in ("3.1", "3.2", "3.3", "3.4")] == ["0", "0", "0", "0"] and rows["wrapper"]["3.4"] == "0"
     assert "timed out: 3.4" in rows["loops"]["status"]
     loops_fb = (out / "feedback" / "loops.md").read_text(encoding="utf-8")
-    assert "# Chapter 3 — Innovation-factor-led: a research institute as the seed of a cluster: feedback for loops" in loops_fb
+    assert "# Feedback for loops — Chapter 3: Innovation-factor-led: a research institute as the seed of a cluster" in loops_fb
     assert "Your table has 4 rows; keep only the metrics both kinds of claim give (no fill_value; .dropna())." in loops_fb
     assert "That is the increase" in loops_fb and "Close — did you round? Keep full precision." in loops_fb
     assert "your function did not finish in time — is there a loop that never ends?" in loops_fb

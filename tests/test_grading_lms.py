@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from clusterkit.grading.lms import Roster, read_roster
+from clusterkit.grading.marks import read_table
 from clusterkit.grading.submissions import collect, identify
 
 REPO = Path(__file__).resolve().parents[1]
@@ -110,6 +111,32 @@ def test_roster_matches_by_lms_id_and_lists_the_absent():
     assert not roster.apply(stranger)
     absent = roster.absent({"alvarezana_1001"})
     assert [(r.name, r.lms_id, r.status) for r in absent] == [("Bo Berg", "1002", "no submission")]
+
+
+def test_canvas_import_uses_canvas_ids_even_with_an_email_roster():
+    """Canvas matches on its user ID: a roster keyed by e-mail names the student, but the import
+    file's ID is the Canvas ID from the export's file name, never the e-mail."""
+    from clusterkit.grading.feedback import Graded, Row
+    from clusterkit.grading.lms import Student, canvas_csv
+
+    roster = Roster([Student("Ana Alvarez", {"ana@uni.edu"}, {"Email": "ana@uni.edu", "Name": "Ana Alvarez"}, "ana@uni.edu"),
+                     Student("Bo Berg", {"bo@uni.edu"}, {"Email": "bo@uni.edu", "Name": "Bo Berg"}, "bo@uni.edu")])
+    row = Row("alvarezana_1001", "x.ipynb", "ok", [Graded("0.1", "?", 1, points=1, state="correct")], lms="canvas",
+              lms_id="1001", name="alvarezana", email="ana@uni.edu")
+    assert roster.apply(row)
+    lines = list(csv.reader(io.StringIO(canvas_csv([row, *roster.absent({row.student})], 0, "T", 1))))
+    assert [r[:2] for r in lines[2:]] == [["Ana Alvarez", "1001"]]  # Bo has no Canvas ID: no row Canvas cannot match
+
+
+def test_a_roster_without_an_id_column_says_what_it_found(tmp_path):
+    from clusterkit.grading.lms import RosterError
+
+    bad = tmp_path / "roster.csv"
+    bad.write_text("Name,Section\nAna,A\n", encoding="utf-8")
+    with pytest.raises(RosterError) as err:
+        read_roster(bad)
+    text = str(err.value)
+    assert "'Name', 'Section'" in text and "SIS User ID" in text and "Email" in text and "…" not in text
 
 
 # --------------------------------------------------------------------------- bad input (fast: no kernel runs)
@@ -207,7 +234,7 @@ def test_canvas_rows_have_names_ids_and_late_flags(canvas_class):
     assert by_id[absent_id][0]["status"] == "no submission" and by_id[absent_id][0]["total"] == ""
     assert "1 student(s) on the roster with no submission" in proc.stdout and "submission(s) from students not on the roster: zedzed_1099" in proc.stdout
     feedback = (canvas_class["out"] / "feedback" / "alvarezana_1001.md").read_text(encoding="utf-8")
-    assert feedback.startswith("# Chapter 0 — What is an industrial cluster?: feedback for Alvarez, Ana\n")
+    assert feedback.startswith("# Feedback for Alvarez, Ana — Chapter 0: What is an industrial cluster?\n")
 
 
 @slow
@@ -259,8 +286,10 @@ def test_corrupt_notebook_row(canvas_class):
 
 @slow
 def test_regrading_keeps_the_instructors_marks(canvas_class, tmp_path):
-    """grade → marks in manual.csv → merge → grade again into the same folder: every mark and
-    comment is still there; marks typed but not merged survive too; a changed answer is flagged."""
+    """grade → marks in manual.csv → merge → grade again into the same folder: no mark or comment is
+    lost. A merged mark on an unchanged answer stays in the gradebook; a mark typed but not merged,
+    and one given to an answer that has changed since (flagged), wait in manual.csv for `merge`
+    (never published unchecked). The sheet keeps the separator the instructor's spreadsheet used."""
     out = tmp_path / "out"
     shutil.copytree(canvas_class["out"], out)
     marks = table(out / "manual.csv")
@@ -268,12 +297,12 @@ def test_regrading_keeps_the_instructors_marks(canvas_class, tmp_path):
     written = [m for m in marks if not m["answer"].startswith("(not collected")]
     assert len(written) >= 3
     first, second, third = written[:3]
-    first.update(points="2.5", comment="Clear contrast.")
+    first.update(points="2,5", comment="Clear contrast.")  # as a comma-decimal spreadsheet saves it
     second.update(points="1", comment="Name a linkage.")
 
     def save():
-        with open(out / "manual.csv", "w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=fields)
+        with open(out / "manual.csv", "w", newline="", encoding="utf-8-sig") as fh:
+            w = csv.DictWriter(fh, fieldnames=fields, delimiter=";")
             w.writeheader()
             w.writerows(marks)
 
@@ -290,20 +319,29 @@ def test_regrading_keeps_the_instructors_marks(canvas_class, tmp_path):
         if "park_vs_cluster =" in src:  # the answer cell (after the set-up lines the corpus puts first)
             cell["source"] = src.split("park_vs_cluster =")[0] + 'park_vs_cluster = """A new answer, written after the first grading."""'
     target.write_text(json.dumps(nb), encoding="utf-8")
-    sheet = (out / "manual.csv").read_text(encoding="utf-8")
+    sheet = (out / "manual.csv").read_text(encoding="utf-8-sig")
     proc = cli("grade", str(changed), "--chapter", "0", "--out", str(out), "-q", "--roster", str(canvas_class["roster"]), *LIMITS)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "kept 3 mark(s)" in proc.stdout and "1 marked answer(s) changed" in proc.stdout
+    assert "2 of them wait in manual.csv" in proc.stdout
+    text = (out / "manual.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == "student;exercise;max;points;comment;answer;name;note"  # the instructor's separator
+    _, rows = read_table(out / "manual.csv")
+    again = {(m["student"], m["exercise"]): m for m in rows}
     book = {r["student"]: r for r in table(out / "gradebook.csv")}
-    again = {(m["student"], m["exercise"]): m for m in table(out / "manual.csv")}
-    for m, pts in ((first, "2.5"), (second, "1"), (third, "3")):
-        assert book[m["student"]]["0.7"] == pts
+    for m, pts, published in ((first, "2,5", "2.5"), (second, "1", ""), (third, "3", "")):
         assert again[(m["student"], "0.7")]["points"] == pts and again[(m["student"], "0.7")]["comment"] == m["comment"]
-        assert m["comment"] in (out / "feedback" / f"{m['student']}.md").read_text(encoding="utf-8")
+        assert book[m["student"]]["0.7"] == published
+    assert third["comment"] not in (out / "feedback" / f"{third['student']}.md").read_text(encoding="utf-8")
+    assert "Clear contrast." in (out / "feedback" / f"{first['student']}.md").read_text(encoding="utf-8")
     assert again[(second["student"], "0.7")]["note"] == "the answer changed since it was marked: check the mark"
-    assert again[(first["student"], "0.7")]["note"] == ""
+    assert again[(first["student"], "0.7")]["note"] == "" and again[(third["student"], "0.7")]["note"] == ""
     previous = sorted((out / "previous").iterdir())  # and the sheet as it was, copied before it was rewritten
-    assert (previous[-1] / "manual.csv").read_text(encoding="utf-8") == sheet
+    assert (previous[-1] / "manual.csv").read_text(encoding="utf-8-sig") == sheet
+    # the instructor checks them and merges: now they are in the gradebook
+    assert cli("merge", str(out)).returncode == 0
+    book = {r["student"]: r for r in table(out / "gradebook.csv")}
+    assert [book[m["student"]]["0.7"] for m in (first, second, third)] == ["2.5", "1", "3"]
 
 
 @slow

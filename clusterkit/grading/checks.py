@@ -323,7 +323,6 @@ _RUN_PROBLEMS = {
     "stopped the kernel": "stopped the kernel (did it use too much memory?)",
     "the answer is too large": "returned a result too large to read",
     "printed too much output": "printed too much output (is there a print in a loop?)",
-    "not run: the time for this function was used up": "was not run on every input: the calls before used up its time — is there a loop that never ends?",
 }
 TIMEOUT_ADVICE = "is there a loop that never ends?"
 
@@ -331,7 +330,7 @@ TIMEOUT_ADVICE = "is there a loop that never ends?"
 def error_phrase(error: str, seconds: float | None = None) -> str:
     """What a function did instead of returning, after "your function": "raised ZeroDivisionError:
     division by zero", "did not finish in 5 s — is there a loop that never ends?"…"""
-    if error.startswith("timed out"):
+    if error.startswith(("timed out", "not run: the time")):  # a call not made: the calls before used up the time
         when = f"in {seconds:g} s" if seconds else "in time"
         return f"did not finish {when} — {TIMEOUT_ADVICE}"
     if error in _RUN_PROBLEMS:

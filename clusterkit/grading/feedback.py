@@ -30,6 +30,7 @@ class Graded:
     comment: str = ""  # the instructor's comment on a manual answer
     timed_out: bool = False  # a function answer stopped on a call that did not finish in time
     note: str = ""  # for the instructor, in manual.csv (e.g. "the answer changed since it was marked")
+    previous: float | None = None  # a mark carried from an earlier run, waiting in manual.csv for `merge`
 
     @property
     def pending(self) -> bool:
@@ -142,7 +143,7 @@ def gradebook_csv(rows: list[Row], ids: list[str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["student", "name", "lms_id", "late", *ids, "total", "max", "status", "manual", "source"])
-    for r in sorted(rows, key=lambda r: r.student):
+    for r in sorted(rows, key=lambda r: r.student.lower()):
         if not r.exercises:  # a roster student with no submission: nothing to record yet
             w.writerow([r.student, _cell_text(r.who), r.lms_id, "", *([""] * len(ids)), "", "", r.status, "", ""])
             continue
@@ -158,17 +159,21 @@ def _cell_text(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def manual_csv(rows: list[Row]) -> str:
-    """Every written answer, with ``points`` and ``comment`` for the instructor to fill in."""
+def manual_csv(rows: list[Row], delimiter: str = ",") -> str:
+    """Every written answer, with ``points`` and ``comment`` for the instructor to fill in (a mark
+    carried from an earlier run and not merged yet stands in ``points``, for ``clusterkit merge``).
+    ``delimiter=";"`` writes the sheet as a comma-decimal spreadsheet saves it (2,5 points)."""
+    decimal = "," if delimiter == ";" else "."
+    num = lambda x: fmt(x).replace(".", decimal)  # noqa: E731
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\n", delimiter=delimiter)
     w.writerow(["student", "exercise", "max", "points", "comment", "answer", "name", "note"])
-    for r in sorted(rows, key=lambda r: r.student):
+    for r in sorted(rows, key=lambda r: r.student.lower()):
         for g in r.exercises:
             if g.state == "manual":
                 answer = g.text or ("" if not r.status.startswith(UNREAD) else f"(not collected: {r.status})")
-                w.writerow([r.student, g.id, fmt(g.max), fmt(g.points) if g.marked else "", g.comment, _cell_text(answer),
-                            _cell_text(r.who), g.note])
+                points = num(g.points) if g.marked else (num(g.previous) if g.previous is not None else "")
+                w.writerow([r.student, g.id, num(g.max), points, g.comment, _cell_text(answer), _cell_text(r.who), g.note])
     return buf.getvalue()
 
 
@@ -203,7 +208,7 @@ def feedback_md(row: Row, chapter_title: str, chapter: int) -> str:
     """The student's feedback: points and public feedback per exercise, nothing hidden."""
     manual_pts = sum(g.max for g in row.exercises if g.pending)
     out = [
-        f"# Chapter {chapter} — {chapter_title}: feedback for {row.who}",
+        f"# Feedback for {row.who} — Chapter {chapter}: {chapter_title}",
         "",
         f"**Points: {fmt(row.total)} of {fmt(row.max)}**"
         + (f" ({fmt(manual_pts)} more to be graded by your instructor)" if manual_pts else ""),
@@ -235,6 +240,6 @@ def feedback_md(row: Row, chapter_title: str, chapter: int) -> str:
             out.extend(f"- {line}" for line in g.lines)
         if g.text:
             out += ["", "Your answer:", "", *_quote(g.text)]
-        if g.comment:
+        if g.comment and g.marked:  # a comment waiting with its mark in manual.csv is not published yet
             out += ["", "Your instructor's comment:", "", *_quote(g.comment)]
     return "\n".join(out).rstrip() + "\n"

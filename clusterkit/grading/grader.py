@@ -28,7 +28,7 @@ from typing import Callable
 from . import checks, sandbox
 from .feedback import Graded, Row, feedback_md, fmt, gradebook_csv, manual_csv, status, write_atomic
 from .lms import Roster, read_roster, several_notebooks, write_exports
-from .marks import RESULTS, apply_marks, keep_previous, previous_marks, results_json
+from .marks import RESULTS, apply_marks, keep_previous, previous_marks, results_json, sheet_delimiter
 from .plain import from_plain, to_plain
 from .spec import Chapter, Exercise, Function, SpecError, Text, ascii_minus, default_key_dir, find_chapter, load_chapter
 from .submissions import Submission, SubmissionsError, collect, parse
@@ -314,6 +314,7 @@ def grade(
     class_list = Roster(read_roster(Path(roster))) if roster is not None else None
     out = Path(out)
     earlier = previous_marks(out, chapter)
+    delimiter = sheet_delimiter(out / "manual.csv")  # written back as the instructor's spreadsheet saved it
     previous = keep_previous(out)
     kept: set[tuple[str, str]] = set()
     changed: list[str] = []
@@ -368,7 +369,7 @@ def grade(
                     if class_list is not None and not class_list.apply(row):
                         unknown.append(row)
                     changed += [f"{row.student} {i}" for i in apply_marks(row, earlier)]
-                    kept.update((row.key, g.id) for g in row.exercises if (row.key, g.id) in earlier and g.marked)
+                    kept.update((row.key, g.id) for g in row.exercises if (row.key, g.id) in earlier and g.state == "manual")
                     rows.append(row)
                     if result and isolation is None:
                         isolation = result.get("isolation")
@@ -398,7 +399,7 @@ def grade(
         absent = class_list.absent({r.student for r in rows}) if class_list is not None else []
         everyone = rows + absent
         write_atomic(out / "gradebook.csv", gradebook_csv(everyone, key.ids))
-        write_atomic(out / "manual.csv", manual_csv(everyone))
+        write_atomic(out / "manual.csv", manual_csv(everyone, delimiter))
         write_atomic(out / RESULTS, results_json(everyone, key.chapter.number, key.chapter.title, key.ids))
         exports = write_exports(out, everyone, key.chapter.number, key.chapter.title)
         secs = time.monotonic() - t0

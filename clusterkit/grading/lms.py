@@ -31,6 +31,9 @@ from .feedback import Row, _cell_text, fmt, write_atomic
 #: Roster columns that identify a student (lower case), and those that name them.
 ID_COLUMNS = ("id", "lms_id", "user id", "canvas user id", "sis user id", "sis login id", "login id", "identifier",
               "participant", "username", "user name", "student id", "student number", "sid", "email", "email address")
+#: The id columns as the platforms spell them, for messages.
+ID_NAMES = ("ID", "SIS User ID", "SIS Login ID", "Identifier", "Username", "Student ID", "Student number", "SID",
+            "Email", "Email address")
 NAME_COLUMNS = ("name", "full name", "student", "student name", "display name")
 FIRST_COLUMNS = ("first name", "given name", "firstname")
 LAST_COLUMNS = ("last name", "surname", "family name", "lastname")
@@ -71,10 +74,12 @@ def read_roster(path: Path) -> list[Student]:
     name = next((lower[c] for c in NAME_COLUMNS if c in lower), None)
     first = next((lower[c] for c in FIRST_COLUMNS if c in lower), None)
     last = next((lower[c] for c in LAST_COLUMNS if c in lower), None)
+    found = ", ".join(repr(f) for f in fields) or "none"
     if not ids:
-        raise RosterError(f"the roster {path} has no id column: name one of {', '.join(c.title() for c in ID_COLUMNS[:8])}, …")
+        raise RosterError(f"the roster {path} has no id column (its columns: {found}). Name one of: {', '.join(ID_NAMES)}")
     if not (name or first or last):
-        raise RosterError(f"the roster {path} has no name column: name one 'Name' (or 'First name' and 'Last name')")
+        raise RosterError(f"the roster {path} has no name column (its columns: {found}). Name one 'Name', 'Student' or "
+                          "'Full name', or give 'First name' and 'Last name'")
     students = []
     for rec in records:
         full = rec.get(name, "") if name else " ".join(p for p in (rec.get(first or "", ""), rec.get(last or "", "")) if p)
@@ -163,7 +168,8 @@ def canvas_csv(rows: list[Row], chapter: int, title: str, max_points: float) -> 
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", _column(chapter, title)])
     w.writerow(["Points Possible", "", "", "", "", fmt(max_points)])
-    best, _ = best_rows(rows, lambda r: _field(r, "id") or (r.lms_id if r.lms == "canvas" or r.roster else ""))
+    # Canvas matches on its user ID: from the export's file names, or the roster's ID column (not an e-mail)
+    best, _ = best_rows(rows, lambda r: _field(r, "id") or (r.lms_id if r.lms == "canvas" else ""))
     for cid, r in sorted(best.items(), key=lambda kv: kv[1].who.lower()):
         w.writerow([_cell_text(r.who), cid, _field(r, "sis user id"), _field(r, "sis login id"), _field(r, "section"), _score(r)])
     return buf.getvalue()
@@ -173,7 +179,7 @@ def moodle_csv(rows: list[Row], chapter: int, title: str, max_points: float) -> 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["Identifier", "Full name", "Email address", "Grade", "Maximum Grade"])
-    best, _ = best_rows(rows, lambda r: norm_id(_field(r, "identifier")) or (r.lms_id if r.lms == "moodle" or r.roster else ""))
+    best, _ = best_rows(rows, lambda r: norm_id(_field(r, "identifier")) or (r.lms_id if r.lms == "moodle" else ""))
     for pid, r in sorted(best.items(), key=lambda kv: kv[1].who.lower()):
         w.writerow([f"Participant {pid}", _cell_text(r.who), _field(r, "email address", "email") or r.email, _score(r), fmt(max_points)])
     return buf.getvalue()

@@ -126,6 +126,8 @@ def merge_marks(out: Path, marks_file: Path | None = None) -> tuple[int, int]:
                 continue
             points, comment = marks.get((r.student, g.id), (None, ""))
             g.marked, g.points, g.comment = points is not None, points or 0.0, comment
+            if g.marked:
+                g.previous, g.note = None, ""
             done += g.marked
             waiting += not g.marked
         r.manual = [g.id for g in r.exercises if g.pending]
@@ -143,13 +145,24 @@ class Mark:
     points: float
     comment: str
     text: str  # the answer it was given to
+    merged: bool = True  # in the gradebook already (else typed into manual.csv, waiting for `merge`)
+    flagged: bool = False  # noted as given to an answer that has changed since
+
+
+def sheet_delimiter(path: Path) -> str:
+    """The separator of a CSV sheet as it was saved (``,`` or ``;``), to write it back the same way."""
+    try:
+        first = Path(path).read_text(encoding="utf-8-sig").split("\n", 1)[0]
+    except (OSError, UnicodeDecodeError):
+        return ","
+    return ";" if first.count(";") > first.count(",") else ","
 
 
 def previous_marks(out: Path, chapter: int) -> dict[tuple[str, str], Mark]:
     """The marks already given in the output folder ``out``: merged ones (``results.json``) and
-    ones typed into ``manual.csv`` but not merged yet (these win). Keyed by (student's LMS id or
-    key, exercise). Raises :class:`MarksError` when ``manual.csv`` holds a mark that cannot be
-    read, or when the folder is another chapter's: better to stop than to lose a mark."""
+    ones typed into ``manual.csv`` but not merged yet. Keyed by (student's LMS id or key,
+    exercise). Raises :class:`MarksError` when ``manual.csv`` holds a mark that cannot be read,
+    or when the folder is another chapter's: better to stop than to lose a mark."""
     out = Path(out)
     if not (out / RESULTS).is_file():
         return {}
@@ -170,25 +183,41 @@ def previous_marks(out: Path, chapter: int) -> dict[tuple[str, str], Mark]:
         texts = {(r.student, g.id): g.text or "" for r in rows for g in r.exercises if g.state == "manual"}
         try:
             typed = read_marks(out / "manual.csv", rows)
+            _, records = read_table(out / "manual.csv")
         except MarksError as exc:
             raise MarksError(f"{out / 'manual.csv'} holds marks that cannot be read ({exc}). Fix them (or run "
                              f"`clusterkit merge {out}`) before grading into this folder again, so that no mark is lost") from exc
+        notes = {(rec.get("student", ""), rec.get("exercise", "")): rec.get("note", "") for rec in records}
         for (student, ex_id), (points, comment) in typed.items():
-            if points is not None:
-                found[(by_student[student].key, ex_id)] = Mark(points, comment, texts.get((student, ex_id), ""))
+            if points is None:
+                continue
+            key = (by_student[student].key, ex_id)
+            merged = found.get(key)
+            if merged is not None and merged.points == points and merged.comment == comment:
+                continue  # the sheet shows the mark as it was merged
+            found[key] = Mark(points, comment, texts.get((student, ex_id), ""), merged=False,
+                              flagged=notes.get((student, ex_id)) == CHANGED_NOTE)
     return found
 
 
 def apply_marks(row: Row, marks: dict[tuple[str, str], Mark]) -> list[str]:
-    """Give ``row``'s written answers the marks they had; returns the exercises whose answer
-    changed since (their mark is kept, and noted in manual.csv for the instructor to check)."""
+    """Give ``row``'s written answers the marks they had. A merged mark on an unchanged answer stays
+    merged; a mark typed but not merged, or given to an answer that has changed since, waits in
+    manual.csv (``points`` filled in, a ``note`` when the answer changed) for the instructor to check
+    and ``clusterkit merge``: it is never lost, and never published to a student unchecked.
+    Returns the exercises whose answer changed since it was marked."""
     changed = []
     for g in row.exercises:
         mark = marks.get((row.key, g.id))
         if g.state != "manual" or mark is None:
             continue
-        g.marked, g.points, g.comment = True, mark.points, mark.comment
-        if (g.text or "").strip() != mark.text.strip():
+        differs = mark.flagged or (g.text or "").strip() != mark.text.strip()
+        g.comment = mark.comment
+        if mark.merged and not differs:
+            g.marked, g.points = True, mark.points
+        else:
+            g.marked, g.points, g.previous = False, 0.0, mark.points
+        if differs:
             g.note = CHANGED_NOTE
             changed.append(g.id)
     row.manual = [g.id for g in row.exercises if g.pending]

@@ -644,7 +644,8 @@ class Function(Exercise):
         if raised:
             feedback.append("On some hidden inputs your function raised " + ", ".join(sorted(raised)) + ".")
         for phrase in problems:
-            feedback.append(_checks.sentence(f"On some hidden inputs your function {phrase}"))
+            some = "On every hidden input" if failed_hidden == n_hidden and len(problems) == 1 and not raised else "On some hidden inputs"
+            feedback.append(_checks.sentence(f"{some} your function {phrase}"))
         for why, n in kinds.items():
             feedback.append(f"On {n} hidden input{'' if n == 1 else 's'}: {why}.")
         if mutated:
@@ -702,7 +703,7 @@ class Text(Exercise):
         return to_plain(self.model_answer)
 
     def grade(self, answer: dict, results: list[dict]) -> Score:
-        return Score(0.0, [f"Marked by your instructor ({self.points:g} points)."])
+        return Score(0.0, [f"Marked by your instructor, out of {self.points:g} points."])
 
     def problems(self) -> list[str]:
         found = [] if self.rubric.strip() else [f"{self.id}: a Text exercise needs a rubric"]
