@@ -148,6 +148,11 @@ class Visit:
         return sum(t for url, (t, _) in self.resources.items() if url not in other.resources)
 
 
+#: True in the page once every plotly figure on it has drawn (for the browser tests and the bench).
+FIGURES_DRAWN = ("() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
+                 ".every(g => g._fullLayout && g.querySelector('.main-svg'))")
+
+
 def first_visit(browser, base_url: str, page: str) -> Visit:
     """Load ``page`` in a fresh browser context (empty cache) and record every response.
 
@@ -161,8 +166,7 @@ def first_visit(browser, base_url: str, page: str) -> Visit:
     try:
         tab.goto(f"{base_url}/{page}", wait_until="networkidle")
         tab.wait_for_function(
-            "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
-            ".every(g => g._fullLayout && g.querySelector('.main-svg'))",
+            FIGURES_DRAWN,
             timeout=30_000,
         )
         tab.wait_for_timeout(500)

@@ -51,11 +51,7 @@ def _visit(browser, site, path):
     page.on("response", lambda r: report["bad_status"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
     page.goto(f"{site}/{path}", wait_until="load")
     # Every plotly figure on the page must finish drawing.
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
-        ".every(g => g._fullLayout && g.querySelector('.main-svg'))",
-        timeout=30_000,
-    )
+    page.wait_for_function(bench.FIGURES_DRAWN, timeout=30_000)
     page.wait_for_timeout(300)
     return page, report
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
+
+from clusterkit import bench
 from test_browser import SHOTS, _visit, page_paths  # the browser and site fixtures are in conftest.py
 
 pytestmark = pytest.mark.browser
@@ -147,9 +149,7 @@ def _check_phone(browser, site, path) -> list[str]:
     problems = []
     try:
         page.goto(f"{site}/{path}", wait_until="load")
-        page.wait_for_function(
-            "() => Array.from(document.querySelectorAll('.plotly-graph-div'))"
-            ".every(g => g._fullLayout && g.querySelector('.main-svg'))", timeout=30_000)
+        page.wait_for_function(bench.FIGURES_DRAWN, timeout=30_000)
         page.wait_for_timeout(800)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / ("390__" + _shot_name(path, ".png"))), full_page=True)
