@@ -1,7 +1,7 @@
 """Figure builders for Chapter 3 (innovation-factor-led clusters; a research institute as the seed).
 
 * :func:`counts_by_source` — what each source counts about the institute, and for which year (a dot plot, log scale);
-* :func:`case_timeline` — the case timeline with a short label by each event;
+* :func:`case_timeline` — an alias of the shared :func:`clusterkit.figures.timeline`;
 * :func:`pipeline_fates` — what becomes of a batch of research projects (a Sankey diagram);
 * :func:`firm_paths` — established firms over time for several pipelines (lines).
 
@@ -106,30 +106,10 @@ def counts_by_source(rows: pd.DataFrame, *, title: str, wrap: int = 40) -> go.Fi
 
 
 def case_timeline(events: pd.DataFrame, *, title: str, short: str = "short", date: str = "date",
-                  group: str | None = None, group_title: str = "", dated: bool = True) -> go.Figure:
-    """The case timeline of :func:`clusterkit.figures.timeline` (full event text on hover) with a
-    short label (column ``short``, followed by the date if ``dated``) written by each marker,
-    alternately below and above it so that close events (a few months apart) do not hide each
-    other; rows alternate the other way round, so that the labels of neighbouring rows do not
-    meet between them."""
-    fig = figures.timeline(events, title=title, date=date, label="event", group=group, group_title=group_title)
-    df = events.assign(_t=figures.to_timestamp(events[date])).sort_values("_t")
-    start, end = df["_t"].min(), df["_t"].max()
-    span = end - start
-    for k, trace in enumerate(fig.data):
-        part = df[df[group].astype(str) == trace.name] if group else df
-        sides = ("bottom", "top") if k % 2 == 0 else ("top", "bottom")
-        # labels near either end of the axis are aligned inwards, so that none runs off the figure
-        align = ["right" if t < start + 0.15 * span else "left" if t > end - 0.15 * span else "center"
-                 for t in part["_t"]]
-        text = [f"{s}<br>{d}" for s, d in zip(part[short], part[date])] if dated else list(part[short])
-        trace.update(mode="markers+text", text=text, textfont=dict(size=12), marker_size=11,
-                     textposition=[f"{sides[j % 2]} {a}" for j, a in enumerate(align)], cliponaxis=False)
-    pad = pd.DateOffset(months=10)
-    fig.update_xaxes(range=[start - pad, end + pad], dtick="M48", tickformat="%Y")
-    fig.update_yaxes(range=[-0.7, len(fig.data) - 0.3])
-    fig.update_layout(height=170 + 80 * len(fig.data), title=dict(xref="container", x=0.01))
-    return fig
+                  group: str | None = None, group_title: str = "") -> go.Figure:
+    """Kept for old notebooks: :func:`clusterkit.figures.timeline`, which labels key events itself."""
+    return figures.timeline(events, title=title, date=date, label="event", group=group,
+                            group_title=group_title, short=short)
 
 
 def pipeline_fates(rates: Sequence[float], *, title: str, batch: float = 100) -> go.Figure:

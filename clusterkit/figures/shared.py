@@ -36,12 +36,18 @@ def timeline(
     group_title: str = "",
     wrap: int = 60,
     close_days: int = 300,
+    short: str | None = "short",
 ) -> go.Figure:
     """A dated timeline: one marker per event, one row per group, hover text wrapped.
 
     Events of one row that fall within ``close_days`` of each other are staggered up and
     down so that every marker can be reached with the mouse. Dates keep the precision of the
     source (the hover shows the date as the source gives it).
+
+    If ``events`` has a column ``short`` (a few words), each event with a non-empty short label
+    has it written by its marker with the year, alternately below and above it (rows alternate
+    the other way round); labels near either end of the axis are aligned inwards so that none
+    runs off the figure. Events with an empty label are marked, not labelled (minor events).
     """
     df = events.copy()
     df["_t"] = to_timestamp(df[date])
@@ -68,12 +74,32 @@ def timeline(
             )
         )
     fig.update_layout(title=title, showlegend=False, height=140 + 55 * len(groups), margin=dict(l=20))
+    labelled = short is not None and short in df.columns
+    if labelled:
+        start, end = df["_t"].min(), df["_t"].max()
+        span = end - start
+        for k, trace in enumerate(fig.data):
+            part = df[df[group].astype(str) == trace.name] if group else df
+            sides = ("bottom", "top") if k % 2 == 0 else ("top", "bottom")
+            texts, positions, j = [], [], 0
+            for t, s_, d in zip(part["_t"], part[short], part[date]):
+                s_ = "" if pd.isna(s_) else str(s_).strip()
+                align = ("right" if t < start + 0.15 * span else "left" if t > end - 0.15 * span else "center")
+                texts.append(f"{s_}<br>{str(d)[:4]}" if s_ else "")
+                positions.append(f"{sides[j % 2]} {align}")
+                j += bool(s_)
+            trace.update(mode="markers+text", text=texts, textposition=positions, textfont=dict(size=11),
+                         marker_size=11, cliponaxis=False)
+        pad = pd.DateOffset(months=10)
+        fig.update_xaxes(range=[start - pad, end + pad])
+        fig.update_layout(height=170 + 80 * len(groups), title=dict(xref="container", x=0.01))
     fig.update_xaxes(title_text="Date (year)", type="date", showgrid=True)
+    lo, hi = (-0.7, 0.3) if labelled else (-0.6, 0.4)
     if group:
         fig.update_yaxes(title_text=group_title or group, automargin=True, tickvals=list(range(len(groups))),
-                         ticktext=[str(g) for g in groups], range=[-0.6, len(groups) - 0.4], zeroline=False)
+                         ticktext=[str(g) for g in groups], range=[lo, len(groups) - 1 + hi], zeroline=False)
     else:
-        fig.update_yaxes(visible=False, range=[-0.6, 0.6])
+        fig.update_yaxes(visible=False, range=[lo, hi])
     return fig
 
 
