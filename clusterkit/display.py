@@ -122,7 +122,7 @@ def to_book_html(
     caption = f'<figcaption class="ck-source">{source}</figcaption>' if source else ""
     traces = " ".join(trace_types(fig))
     return (
-        f'<figure class="ck-figure" {TRACES_ATTR}="{traces}"><div role="img" aria-label="{label}">{body}</div>'
+        f'<figure class="ck-figure" {TRACES_ATTR}="{traces}"><div role="figure" aria-label="{label}">{body}</div>'
         f"{caption}</figure>"
     )
 

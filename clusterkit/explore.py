@@ -473,7 +473,7 @@ def _controls_html(div_id: str, params: Sequence[Param], state: dict, readout: s
         )
     cap_id = f"{div_id}-caption"
     caption_html = f'<p class="ck-caption" id="{cap_id}" aria-live="polite">{html.escape(caption)}</p>'
-    figure = figure.replace('<div role="img"', f'<div role="img" aria-describedby="{cap_id}"', 1)
+    figure = figure.replace('<div role="figure"', f'<div role="figure" aria-describedby="{cap_id}"', 1)
     if "<figcaption" in figure:
         figure = figure.replace("<figcaption", caption_html + "<figcaption", 1)
     else:

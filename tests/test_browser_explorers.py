@@ -183,7 +183,7 @@ def test_every_figure_exposes_its_alt_text(browser, site, built_html):
         try:
             found = page.evaluate(
                 """() => Array.from(document.querySelectorAll('.plotly-graph-div')).map(g => {
-                     const img = g.closest('[role="img"]');
+                     const img = g.closest('[role="figure"]');
                      const label = img ? (img.getAttribute('aria-label') || '') : '';
                      const ids = img ? (img.getAttribute('aria-describedby') || '').split(' ').filter(Boolean) : [];
                      const described = ids.map(i => (document.getElementById(i) || {}).textContent || '');

@@ -253,7 +253,7 @@ def test_the_static_page_has_labelled_range_inputs_alt_text_and_a_live_caption()
     assert all(a["id"] in labels for a in inputs)  # every input has its label
     assert [a["aria-valuetext"] for a in inputs] == ["2 km", "50%"]
     assert [a["value"] for a in inputs] == ["2", "1"] and [a["max"] for a in inputs] == ["4", "2"]
-    img = next(a for t, a in c.tags if a.get("role") == "img")
+    img = next(a for t, a in c.tags if a.get("role") == "figure")
     assert img["aria-label"] == "toy line"
     caption = next(a for t, a in c.tags if a.get("id") == img["aria-describedby"])
     assert caption["aria-live"] == "polite"

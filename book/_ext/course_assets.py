@@ -121,6 +121,17 @@ ASSETS = [
 ]
 
 
+#: For the tests only, never served: axe-core, the accessibility engine the browser test injects
+#: into each page (tests/test_browser_a11y.py) to audit it against WCAG 2.1 A and AA.
+AXE = NpmAsset(
+    "axe-core",
+    "4.14.1",
+    "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+    {"package/axe.min.js": "axe.min.js"},
+    "MPL-2.0",
+)
+
+
 class AssetError(RuntimeError):
     """An asset could not be fetched or failed its integrity check."""
 
@@ -181,6 +192,14 @@ def _extract(asset: NpmAsset) -> None:
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(asset.url + "\n")
 
+
+def file_from(asset: NpmAsset, member: str) -> str:
+    """One text file of a pinned, integrity-checked npm tarball (downloaded once, then cached)."""
+    with tarfile.open(fileobj=io.BytesIO(_download(asset)), mode="r:gz") as tar:
+        extracted = tar.extractfile(member)
+        if extracted is None:
+            raise AssetError(f"{asset.name}@{asset.version} has no {member}")
+        return extracted.read().decode("utf-8")
 
 #: The trace types in the cartesian bundle (its README lists them).
 CARTESIAN_TRACES = frozenset({
