@@ -40,6 +40,132 @@ BOOK_RENDERER = "clusterkit_book"
 DATA_PAGES = "../book/data/"
 
 
+#: Run after every course figure is drawn (and redrawn): a label written by a marker (a
+#: ``markers+text`` trace: a timeline's key events, a map's place names) that would overlap a label
+#: already shown, or run off the figure, is hidden; its text stays in the marker's hover. The
+#: labels come in trace order, so a figure puts its most important labels first. At 1280 px
+#: nothing is hidden on the course's figures; on a phone the less important labels give way.
+DECLUTTER_SCRIPT = """
+(function () {
+  var gd = document.getElementById('{plot_id}');
+  if (!gd || !gd.on) { return; }
+  function declutter() {
+    var box = gd.getBoundingClientRect(), kept = [];
+    var nodes = gd.querySelectorAll('.scatterlayer .textpoint text');
+    for (var i = 0; i < nodes.length; i++) {
+      var t = nodes[i];
+      t.style.display = '';
+      if (!t.textContent) { continue; }
+      var b = t.getBoundingClientRect();
+      if (!b.width) { continue; }
+      // a glyph's box has a little air around the ink: a touch of the boxes is not an overlap
+      var r = {left: b.left + 2, right: b.right - 2, top: b.top + 2, bottom: b.bottom - 2};
+      var out = b.left < box.left - 1 || b.right > box.right + 1;
+      var hit = kept.some(function (k) {
+        return !(r.right <= k.left || r.left >= k.right || r.bottom <= k.top || r.top >= k.bottom);
+      });
+      if (out || hit) { t.style.display = 'none'; t.setAttribute('data-ck-hidden', '1'); }
+      else { t.removeAttribute('data-ck-hidden'); kept.push(r); }
+    }
+  }
+  gd.on('plotly_afterplot', declutter);
+  declutter();
+})();
+"""
+#: For a figure that is not an explorer (explorers fit their own titles): a title wider than the
+#: figure (a phone) is wrapped, and the figure grows by the extra lines so that nothing moves
+#: onto the plot; it unwraps when the figure is wide again.
+TITLE_SCRIPT = """
+(function () {
+  var gd = document.getElementById('{plot_id}');
+  if (!gd || !gd._fullLayout) { return; }
+  var L0 = gd._fullLayout, text0 = (gd.layout.title && gd.layout.title.text) || '';
+  var top0 = L0.margin.t, h0 = L0.height, width = -1, busy = false;
+  if (!text0 || text0.indexOf('<br>') >= 0) { return; }
+  function wrap(text, chars) {
+    var out = [], line = '';
+    text.split(' ').forEach(function (word) {
+      if (line && line.length + 1 + word.length > chars) { out.push(line); line = word; }
+      else { line = line ? line + ' ' + word : word; }
+    });
+    out.push(line);
+    return out;
+  }
+  function size(h) {
+    gd.style.height = h + 'px';
+    if (gd.parentNode) { gd.parentNode.style.minHeight = h + 'px'; }
+  }
+  function measure() {
+    var el = gd.querySelector('.gtitle'), avail = gd.clientWidth - 24;
+    if (!el) { busy = false; return; }
+    var tw = el.getBoundingClientRect().width;
+    if (tw <= avail) { busy = false; return; }
+    var lines = wrap(text0, Math.max(16, Math.floor(text0.length * avail / tw) - 2));
+    var extra = Math.ceil((lines.length - 1) * gd._fullLayout.title.font.size * 1.3);
+    size(h0 + extra);
+    Plotly.relayout(gd, {'title.text': lines.join('<br>'), 'margin.t': top0 + extra, height: h0 + extra})
+      .then(function () { busy = false; }, function () { busy = false; });
+  }
+  function fit() {
+    if (busy || gd.clientWidth === width) { return; }
+    width = gd.clientWidth;
+    busy = true;
+    if ((gd.layout.title.text || '') !== text0) {
+      size(h0);
+      Plotly.relayout(gd, {'title.text': text0, 'margin.t': top0, height: h0}).then(measure, measure);
+    } else { measure(); }
+  }
+  fit();
+  window.addEventListener('resize', function () { setTimeout(fit, 100); });
+})();
+"""
+
+
+#: For a figure of several panels (subplots) that is not an explorer: below ``explore.NARROW`` px
+#: the panels stack in one column, their titles wrapped (the layouts of ``explore._narrow_layout``,
+#: the same as an explorer's), and go back side by side on a wide screen. ``%s`` is the layouts.
+STACK_SCRIPT = """
+(function () {
+  var gd = document.getElementById('{plot_id}');
+  if (!gd) { return; }
+  var S = %s, narrow = null;
+  function fit() {
+    var w = (gd.parentNode && gd.parentNode.clientWidth) || gd.clientWidth;
+    var now = w > 0 && w < S.breakpoint;
+    if (now === narrow) { return; }
+    var first = narrow === null;
+    narrow = now;
+    if (first && !now) { return; }
+    var lay = now ? S.narrow : S.wide;
+    gd.style.height = lay.height + 'px';
+    Plotly.relayout(gd, lay);
+  }
+  fit();
+  window.addEventListener('resize', fit);
+})();
+"""
+#: Height of one panel of a stacked figure on a phone, px.
+STACKED_PANEL_PX = 300
+
+
+def _panels(fig: dict) -> int:
+    layout = fig.get("layout", {})
+    return sum(1 for k, v in layout.items() if k.startswith("xaxis") and isinstance(v, dict) and "domain" in v)
+
+
+def _fit_script(fig: go.Figure | dict) -> str:
+    """The script that fits a figure that is not an explorer to a narrow screen."""
+    import json
+
+    from . import explore
+
+    plain = fig if isinstance(fig, dict) else fig.to_plotly_json()
+    if _panels(plain) < 2:
+        return TITLE_SCRIPT
+    narrow, wide = explore._narrow_layout(plain, STACKED_PANEL_PX)
+    return STACK_SCRIPT % json.dumps({"narrow": narrow, "wide": wide, "breakpoint": explore.NARROW})
+
+
 class FigureError(ValueError):
     """A figure misses something every course figure must have."""
 
@@ -106,13 +232,14 @@ def to_book_html(
     ``fig`` may be a plain dict (already checked), which skips plotly's slow validation.
     """
     div_id = div_id or f"ck-{uuid.uuid4().hex[:12]}"
+    scripts = [post_script or _fit_script(fig), DECLUTTER_SCRIPT]
     body = pio.to_html(
         fig,
         config=PLOT_CONFIG,
         include_plotlyjs=False,
         include_mathjax=False,
         full_html=False,
-        post_script=post_script,
+        post_script=scripts,
         div_id=div_id,
         auto_play=False,
         validate=not isinstance(fig, dict),
@@ -147,11 +274,16 @@ class _Html:
         return self.markup
 
 
-def show(fig: go.Figure, alt: str, data: str | Sequence[str] | None = None) -> None:
+def show(fig: go.Figure, alt: str, data: str | Sequence[str] | None = None, glue: str | None = None) -> None:
     """Display a course figure.
 
     ``alt`` is what a screen reader says instead of the picture; ``data`` names the
     dataset(s) drawn, credited under the figure with their sources (and flagged if illustrative).
+
+    ``glue="ch04_hook"`` places the figure elsewhere on the page: in the book it is glued
+    (not displayed where the cell is) and a ```` ```{glue} ch04_hook ```` block in the text
+    shows it — a chapter's opening picture sits above the set-up cell that makes it. In
+    Jupyter, Binder and Colab the figure is shown under the cell as usual.
     """
     from IPython.display import display
 
@@ -160,7 +292,13 @@ def show(fig: go.Figure, alt: str, data: str | Sequence[str] | None = None) -> N
     if current == "grading":
         return
     if current == "book":
-        display(_Html(to_book_html(fig, alt, data=data)))
+        markup = _Html(to_book_html(fig, alt, data=data))
+        if glue:
+            from myst_nb import glue as _glue
+
+            _glue(glue, markup, display=False)
+        else:
+            display(markup)
     else:
         fig.show(config=PLOT_CONFIG)
         if data:

@@ -21,6 +21,8 @@ COAST = "#9AA39A"
 SEA = "#F4F8FB"
 EAST_CHINA = (108.0, 125.0, 20.0, 42.0)
 YANGTZE_DELTA = (119.4, 121.6, 27.6, 31.8)
+#: Points closer than this (degrees of latitude and of longitude) get their labels on different sides.
+NEAR = 0.25
 
 
 @functools.lru_cache(maxsize=1)
@@ -59,12 +61,13 @@ def basemap(window: tuple[float, float, float, float] = EAST_CHINA) -> go.Figure
 
 
 def _points(cases: pd.DataFrame, label: str = "case_id") -> go.Scatter:
-    seen: dict[tuple[float, float], int] = {}
+    # A point near one already placed (within NEAR degrees) takes the next side, so that the
+    # labels of the cases around Hangzhou and Shaoxing do not cover each other.
+    placed: list[tuple[float, float]] = []
     positions = []
     for row in cases.itertuples():
-        key = (round(row.lat, 2), round(row.lon, 2))
-        k = seen.get(key, 0)
-        seen[key] = k + 1
+        k = sum(1 for lat, lon in placed if abs(lat - row.lat) < NEAR and abs(lon - row.lon) < NEAR)
+        placed.append((row.lat, row.lon))
         positions.append(["middle right", "middle left", "top center", "bottom center"][k % 4])
     hover = [
         f"<b>{r.case_id}. {r.pathway_en}</b> ({r.pathway_zh})<br>{r.case_en}<br>{r.case_zh}<br>{r.place_en}"
@@ -96,4 +99,40 @@ def case_map(cases: pd.DataFrame, window=EAST_CHINA, zoom=YANGTZE_DELTA) -> go.F
     fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, line=dict(color=COLORS["reference"], width=1),
                   row=1, col=1)
     fig.update_layout(plot_bgcolor=SEA)
+    return fig
+
+
+def case_locator(case_id: int, *, title: str, note: str = "", window=EAST_CHINA) -> go.Figure:
+    """Where one case is: the nine cases of ``00_cases`` on a map of eastern China, this one
+    highlighted and named (its English and Chinese name), the others faint and numbered.
+
+    A chapter's opening picture (``ck.show(fig, alt, data=["00_cases", "00_coastline"],
+    glue="chNN_hook")``). ``note`` is a second line under the case's name (a date, a figure).
+    """
+    cases = data.load("00_cases")
+    this = cases[cases["case_id"] == case_id]
+    if this.empty:
+        raise ValueError(f"00_cases has no case {case_id} (it has {sorted(cases['case_id'])})")
+    others = cases[cases["case_id"] != case_id]
+    fig = basemap(window)
+    fig.add_trace(go.Scatter(
+        x=others["lon"], y=others["lat"], mode="markers", name="the other cases",
+        marker=dict(size=8, color="#B8BEC4", line=dict(color="white", width=1)),
+        hovertext=[f"{r.case_id}. {r.pathway_en}: {r.case_en}" for r in others.itertuples()],
+        hoverinfo="text", showlegend=False,
+    ))
+    row = this.iloc[0]
+    label = f"<b>{row['place_en']}</b><br>{row['place_zh']}" + (f"<br>{note}" if note else "")
+    fig.add_trace(go.Scatter(
+        x=[row["lon"]], y=[row["lat"]], mode="markers", name=row["case_en"],
+        marker=dict(size=15, color=PALETTE[3], line=dict(color="white", width=2)),
+        hovertext=[f"<b>{row['case_en']}</b><br>{row['case_zh']}"], hoverinfo="text", showlegend=False,
+    ))
+    x0, x1, y0, y1 = window
+    # The name sits in the open sea to the east, joined to the point by an arrow.
+    fig.add_annotation(x=row["lon"], y=row["lat"], ax=min(x1 - 1.5, row["lon"] + 3.2), ay=row["lat"] - 2.2,
+                       axref="x", ayref="y", text=label, showarrow=True, arrowhead=0, arrowcolor=COLORS["reference"],
+                       font=dict(size=13, color=COLORS["reference"]), align="left", xanchor="left",
+                       bgcolor="rgba(255,255,255,0.85)")
+    fig.update_layout(title=title, height=420, margin=dict(l=60, r=20, t=60, b=50))
     return fig

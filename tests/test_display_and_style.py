@@ -84,6 +84,43 @@ def test_show_in_book_mode_displays_html(monkeypatch):
     assert len(shown) == 1 and "Plotly.newPlot" in shown[0]._repr_html_()
 
 
+def test_show_with_glue_places_the_figure_where_the_text_pastes_it(monkeypatch):
+    # In the book a chapter's opening picture is glued, not displayed under its (removed) cell; the
+    # same call in Jupyter shows it under the cell.
+    shown, glued = [], []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    monkeypatch.setattr("myst_nb.glue", lambda name, obj, display=True: glued.append((name, obj, display)))
+    monkeypatch.setenv("CLUSTERKIT_BOOK", "1")
+    ck.show(labelled(), alt="Two bars", glue="ch09_hook")
+    assert shown == [] and len(glued) == 1
+    name, obj, displayed = glued[0]
+    assert name == "ch09_hook" and displayed is False
+    assert 'aria-label="Two bars"' in obj._repr_html_() and "Plotly.newPlot" in obj._repr_html_()
+    monkeypatch.delenv("CLUSTERKIT_BOOK")
+    monkeypatch.setattr(go.Figure, "show", lambda self, **kw: shown.append(self))
+    ck.show(labelled(), alt="Two bars", glue="ch09_hook")
+    assert len(shown) == 1 and len(glued) == 1
+
+
+def test_book_figures_wrap_their_title_and_declutter_their_labels():
+    html = display.to_book_html(labelled(), alt="Two bars")
+    assert "data-ck-hidden" in html and "'title.text'" in html  # both scripts run after the plot is drawn
+    explorer_like = display.to_book_html(labelled(), alt="Two bars", post_script="/* own title fitting */")
+    assert "own title fitting" in explorer_like and "data-ck-hidden" in explorer_like
+    assert "'margin.t': top0" not in explorer_like
+
+
+def test_case_locator_names_its_case_and_refuses_an_unknown_one():
+    fig = ck.maps.case_locator(4, title="Where", note="a note")
+    texts = [a.text for a in fig.layout.annotations]
+    assert len(texts) == 1 and "Keqiao" in texts[0] and "a note" in texts[0]
+    highlighted = [t for t in fig.data if t.name != "land" and len(t.x) == 1]
+    assert len(highlighted) == 1 and abs(highlighted[0].x[0] - 120.5) < 1.0
+    assert sum(len(t.x) for t in fig.data if t.name == "the other cases") == 8
+    with pytest.raises(ValueError, match="no case 12"):
+        ck.maps.case_locator(12, title="Where")
+
+
 def test_show_while_grading_draws_nothing(monkeypatch):
     shown = []
     monkeypatch.setenv("CLUSTERKIT_GRADING", "1")

@@ -94,6 +94,7 @@ def timeline(
         fig.update_xaxes(range=[start - pad, end + pad])
         fig.update_layout(height=170 + 80 * len(groups), title=dict(xref="container", x=0.01))
     fig.update_xaxes(title_text="Date (year)", type="date", showgrid=True)
+    fig.update_layout(meta={"ck_kind": "timeline"})  # the browser tests find timelines by it
     lo, hi = (-0.7, 0.3) if labelled else (-0.6, 0.4)
     if group:
         fig.update_yaxes(title_text=group_title or group, automargin=True, tickvals=list(range(len(groups))),
