@@ -72,6 +72,11 @@ def defined_and_used(code: str) -> tuple[set[str], set[str]]:
     return defined, used
 
 
+def is_setup(cell: dict) -> bool:
+    """Whether a code cell is a chapter's set-up cell (imports, the Colab install)."""
+    return python_of(cell).lstrip().startswith("# Setup.")
+
+
 def undefined_on_page(nb_path: Path) -> list[str]:
     """Names a cell on the page uses that no earlier cell on the page (nor the cell itself) defines.
 
@@ -88,7 +93,9 @@ def undefined_on_page(nb_path: Path) -> list[str]:
         defined, used = defined_and_used(python_of(cell))
         if cell_tags & REMOVED:
             continue
-        folded = "hide-input" in cell_tags
+        # The set-up cell comes folded after the chapter's opening (its imports are the page's: `ck`, `pd`,
+        # `check`), so what it defines counts as shown open.
+        folded = "hide-input" in cell_tags and not is_setup(cell)
         available = known | defined | open_defined | (folded_defined if folded else set())
         for name in sorted(used - available):
             where = "only in a folded cell" if name in folded_defined else "in no earlier cell on the page"
@@ -104,9 +111,10 @@ def test_names_used_on_the_page_are_defined_on_the_page(nb_path):
 
 def test_the_names_check_sees_a_name_from_a_removed_or_folded_cell(tmp_path):
     cells = [
+        {"cell_type": "code", "metadata": {"tags": ["hide-input"]}, "source": "# Setup. Imports.\nimport pandas as pd\n"},
         {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "source": "import numpy as np\n"},
         {"cell_type": "code", "metadata": {"tags": ["hide-input"]}, "source": "cases = load()\n"},
-        {"cell_type": "code", "metadata": {}, "source": "%pip install x\nx = [i for i in range(3)]\nnp.mean(x)\ncases\n"},
+        {"cell_type": "code", "metadata": {}, "source": "%pip install x\nx = [i for i in range(3)]\nnp.mean(x)\ncases\npd\n"},
         {"cell_type": "code", "metadata": {"tags": ["hide-input"]}, "source": "def f(a):\n    return a + x\nf(1)\n"},
     ]
     nb = tmp_path / "99_test.ipynb"
@@ -214,3 +222,35 @@ def test_multiple_choice_options_are_lists():
             if len(options) < 2 or any(not bullet for _, bullet, _ in options):
                 bad.append(f"{nb_path.name}: {text.splitlines()[0]}")
     assert bad == []
+
+
+def _chapter_number(nb_path: Path) -> str:
+    return nb_path.stem[:2]
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_chapter_opens_with_its_case_then_folds_its_set_up(nb_path):
+    # Issue 8, pacing: the case hook (a paragraph and a picture) comes before the objectives and the
+    # set-up; the package note and the set-up cell are folded.
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    first = source(nb["cells"][0])
+    hook = f"```{{glue}} ch{_chapter_number(nb_path)}_hook"
+    assert first.startswith("# Chapter") and hook in first, f"{nb_path.name}: cell 0 has no {hook} block"
+    before = first.split(hook)[0].split("\n", 1)[1]
+    assert len(re.findall(r"[A-Za-z]+", before)) >= 40, f"{nb_path.name}: the hook needs a paragraph of story"
+    assert first.index(hook) < first.index(":::{admonition} In this chapter")
+    note = re.search(r":::\{admonition\} The course package.*\n:class: ([^\n]*)", first)
+    assert note is None or "dropdown" in note.group(1), f"{nb_path.name}: the package note is not folded"
+    cells = code_cells(nb_path)
+    assert is_setup(cells[0]) and "hide-input" in tags(cells[0]), f"{nb_path.name}: set-up cell not first or not folded"
+    makers = [c for c in cells if f'glue="ch{_chapter_number(nb_path)}_hook"' in source(c)]
+    assert len(makers) == 1 and "remove-cell" in tags(makers[0]), f"{nb_path.name}: one removed cell draws the hook"
+
+
+def test_the_hook_picture_is_at_the_top_of_the_page(built_html):
+    for nb_path, page in zip(NOTEBOOKS, chapter_pages(built_html)):
+        text = page.read_text(encoding="utf-8")
+        figure = text.find('class="ck-figure"')
+        objectives = text.find("In this chapter")
+        first_code = text.find('class="cell docutils container')
+        assert 0 < figure < objectives < first_code, f"{page.name}: picture, objectives, set-up in that order"

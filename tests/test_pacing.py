@@ -40,3 +40,31 @@ def test_every_chapter_states_its_estimate_and_reading_time():
     for name, p in found.items():
         assert p.total_minutes and p.reading_minutes, name
         assert p.sections, name
+
+
+#: Reading speed a newcomer to the field can keep up on technical prose (clusterkit.pacing's docstring).
+WORDS_PER_MINUTE = 180
+
+
+def test_every_numbered_section_states_minutes_that_fit_the_chapter_estimate():
+    for name, p in pacing.chapters(ROOT).items():
+        missing = [h for h, m in p.sections.items() if m is None]
+        assert not missing, f"{name}: headings without a time estimate: {missing}"
+        low, high = p.total_minutes
+        total = sum(p.sections.values())
+        # The sections are the chapter, less its closing self-check and summary (a few minutes).
+        assert low - 15 <= total <= high, f"{name}: sections add up to {total} min, the chapter says {low}–{high}"
+
+
+def test_stated_reading_time_covers_the_prose():
+    for name, p in pacing.chapters(ROOT).items():
+        needed = p.words / WORDS_PER_MINUTE
+        assert p.reading_minutes >= needed, (
+            f"{name}: {p.words} words take {needed:.0f} min at {WORDS_PER_MINUTE} words a minute; "
+            f"the chapter says {p.reading_minutes} min of reading")
+
+
+def test_no_chapter_is_longer_than_a_sitting():
+    # Issue 8: Chapter 2 (about 7,000 words) was cut to about 4,500; no chapter's core goes past 4,800 words.
+    long = {name: p.words for name, p in pacing.chapters(ROOT).items() if p.words >= 4800}
+    assert not long, f"prose words outside 'Going further' (limit 4,800): {long}"
