@@ -286,6 +286,19 @@ def student_environment(top: int = 8) -> None:
             print(f"    {size / mb:6.1f} MB  {name}")
 
 
+def print_pacing(root: Path = ROOT) -> None:
+    """Each chapter's length: prose words (outside code and "Going further"), the minutes it states."""
+    from . import pacing
+
+    print("\nChapter length (prose words outside code and 'Going further'; minutes as the chapter states them)")
+    for name, p in pacing.chapters(root).items():
+        sections = sum(m or 0 for m in p.sections.values())
+        low, high = p.total_minutes or (0, 0)
+        rate = f"{p.words_per_reading_minute:4.0f} words/min" if p.reading_minutes else "no reading time"
+        print(f"  {name:28s} {p.words:6,d} words (+{p.going_further_words:,d} going further)  "
+              f"reading {p.reading_minutes} min ({rate}); sections {sections} min of {low}–{high}")
+
+
 def main(build: bool = True, grading: bool = True, student: bool = True) -> None:
     kb = 1024
     if build:
@@ -305,6 +318,7 @@ def main(build: bool = True, grading: bool = True, student: bool = True) -> None
             for sub in sorted(vendor.iterdir()):
                 print(f"    {_size(sub) / kb / kb:6.2f} MB  vendor/{sub.name}")
         print_page_transfers()
+    print_pacing()
     print("\nExplorer update latency (live kernel: model + figure update per slider move)")
     for name, (median, p95, n) in explorer_latency().items():
         print(f"  {name}: median {median:6.1f} ms   p95 {p95:6.1f} ms   ({n} updates)")
