@@ -126,12 +126,23 @@ class Question:
         return self._plain
 
 
-def choice(question: str, options: Mapping[str, str], correct: str) -> Question:
+def _shuffled(question: str, texts: list[str]) -> list[str]:
+    """The options in an order fixed by their text (the same on every build), not the author's:
+    authors tend to write the right option first, and readers learn to click the top one."""
+    def key(text: str) -> str:
+        return hashlib.sha256(f"{question}\x00{text}".encode("utf-8")).hexdigest()
+
+    return sorted(texts, key=key)
+
+
+def choice(question: str, options: Mapping[str, str], correct: str, shuffle: bool = True) -> Question:
     """A multiple-choice question with one right option.
 
     ``options`` maps each option's text to the feedback shown when the reader checks that
     option: say *why* it is right or wrong. ``correct`` is the text of the right option.
     Texts are plain: `backticks` mark code and *stars* emphasis; anything else is escaped.
+    The options are shown in an order of their own, the same on every build (``shuffle=False``
+    keeps the given order, for options that are a scale: "less than 10", "10 to 20", ...).
     """
     question = _text(question, "the question")
     if not isinstance(options, Mapping):
@@ -150,7 +161,8 @@ def choice(question: str, options: Mapping[str, str], correct: str) -> Question:
         )
     correct = correct.strip()
     rows, plain = [], [f"Self-check: {question}"]
-    for k, (text, feedback) in enumerate(cleaned.items()):
+    order = _shuffled(question, list(cleaned)) if shuffle else list(cleaned)
+    for k, (text, feedback) in enumerate((t, cleaned[t]) for t in order):
         oid = f"{_ID}-{k}"
         right = "1" if text == correct else "0"
         rows.append(

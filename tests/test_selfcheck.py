@@ -45,7 +45,7 @@ def test_choice_is_an_accessible_form():
     assert len(radios) == 2 and len({r["name"] for r in radios}) == 1
     labels = {a["for"] for t, a in tags if t == "label"}
     assert {r["id"] for r in radios} <= labels  # every radio has its label
-    assert [r["data-right"] for r in radios] == ["1", "0"]
+    assert sorted(r["data-right"] for r in radios) == ["0", "1"]
     live = [a for t, a in tags if a.get("aria-live")]
     assert live and live[0]["role"] == "status"
     button = next(a for t, a in tags if t == "button")
@@ -54,6 +54,25 @@ def test_choice_is_an_accessible_form():
     fb = {a["id"] for t, a in tags if "hidden" in a}
     assert {r["id"] + "-fb" for r in radios} <= fb
     assert "Right: A is why." in q.html and "No: B is not why." in q.html
+
+
+def _right_position(q) -> int:
+    radios = [a for t, a in parse(q.html).tags if t == "input" and a.get("type") == "radio"]
+    return [r["data-right"] for r in radios].index("1")
+
+
+def test_options_are_shown_in_an_order_of_their_own_the_same_on_every_build():
+    # Authors write the right option first; the page must not teach readers to click the top one.
+    options = {f"Option {c}.": f"Feedback {c}." for c in "ABCD"}
+    positions = [_right_position(selfcheck.choice(f"Question {k}?", options, correct="Option A."))
+                 for k in range(40)]
+    assert 4 <= positions.count(0) <= 20 and len(set(positions)) == 4
+    again = [_right_position(selfcheck.choice(f"Question {k}?", options, correct="Option A.")) for k in range(40)]
+    assert again == positions
+    kept = selfcheck.choice("Question 1?", options, correct="Option A.", shuffle=False)
+    assert _right_position(kept) == 0
+    texts = re.findall(r"<span>(Option .)\.</span>", kept.html)
+    assert texts == ["Option A", "Option B", "Option C", "Option D"]
 
 
 def test_number_has_a_labelled_box_and_its_answer():
