@@ -274,6 +274,34 @@ class _Html:
         return self.markup
 
 
+#: Width of a character of an axis title, px (the course template's 13–14 px sans-serif, on average).
+AXIS_CHAR_PX = 7.5
+
+
+def fit_axis_titles(fig: go.Figure) -> go.Figure:
+    """Wrap a y-axis title longer than its panel is tall (rotated, it would run over the figure's
+    title or off the bottom) into lines that fit, at spaces (``<br>``); the left margin is
+    left to plotly (``automargin``)."""
+    height = fig.layout.height or 450
+    margin = fig.layout.margin
+    plot_px = height - (margin.t if margin.t is not None else 100) - (margin.b if margin.b is not None else 80)
+    for name in fig.layout:
+        if not name.startswith("yaxis"):
+            continue
+        axis = fig.layout[name]
+        text = axis.title.text if axis.title else None
+        if not text or "<br>" in text:
+            continue
+        lo, hi = axis.domain if axis.domain else (0, 1)
+        chars = max(12, int(plot_px * (hi - lo) / AXIS_CHAR_PX))
+        if len(text) > chars:
+            from .explore import _wrap
+
+            axis.title.text = _wrap(text, chars)
+            axis.automargin = True
+    return fig
+
+
 def show(fig: go.Figure, alt: str, data: str | Sequence[str] | None = None, glue: str | None = None) -> None:
     """Display a course figure.
 
@@ -291,6 +319,7 @@ def show(fig: go.Figure, alt: str, data: str | Sequence[str] | None = None, glue
     current = mode()
     if current == "grading":
         return
+    fit_axis_titles(fig)
     if current == "book":
         markup = _Html(to_book_html(fig, alt, data=data))
         if glue:

@@ -214,7 +214,7 @@ class Explorer:
         if not moved:
             settings = ", ".join(f"{p.name_in_caption} {p.format(p.default)}" for p in self.params)
             text = f"At the defaults ({settings})"
-            hint = "move a slider to compare with this default run, drawn faint and dotted"
+            hint = "move a slider, and this default run stays in view to compare with ('default' in the legend)"
             return f"{text}: {hint}." if self.ghost else f"{text}."
         head = "; ".join(
             f"{p.name_in_caption} {p.format(values[p.name])} (default {p.fmt.format(p.default)})" for p in moved

@@ -122,17 +122,23 @@ def case_locator(case_id: int, *, title: str, note: str = "", window=EAST_CHINA)
         hoverinfo="text", showlegend=False,
     ))
     row = this.iloc[0]
-    label = f"<b>{row['place_en']}</b><br>{row['place_zh']}" + (f"<br>{note}" if note else "")
+    name = str(row["place_en"]).split(",")[0]
+    label = f"<b>{name}</b><br>{row['place_zh']}" + (f"<br>{note}" if note else "")
     fig.add_trace(go.Scatter(
         x=[row["lon"]], y=[row["lat"]], mode="markers", name=row["case_en"],
         marker=dict(size=15, color=PALETTE[3], line=dict(color="white", width=2)),
-        hovertext=[f"<b>{row['case_en']}</b><br>{row['case_zh']}"], hoverinfo="text", showlegend=False,
+        hovertext=[f"<b>{row['case_en']}</b><br>{row['case_zh']}<br>{row['place_en']}"], hoverinfo="text",
+        showlegend=False,
     ))
     x0, x1, y0, y1 = window
-    # The name sits in the open sea to the east, joined to the point by an arrow.
-    fig.add_annotation(x=row["lon"], y=row["lat"], ax=min(x1 - 1.5, row["lon"] + 3.2), ay=row["lat"] - 2.2,
-                       axref="x", ayref="y", text=label, showarrow=True, arrowhead=0, arrowcolor=COLORS["reference"],
-                       font=dict(size=13, color=COLORS["reference"]), align="left", xanchor="left",
-                       bgcolor="rgba(255,255,255,0.85)")
+    # The name sits over the land to the north-west, right-aligned to the point's arrow, where a
+    # phone's narrow map still has room for it (the sea east of the coast is a sliver there).
+    # (a case in the west half of the map gets its name to the north-east instead).
+    west = row["lon"] < (x0 + x1) / 2
+    fig.add_annotation(x=row["lon"], y=row["lat"], ax=row["lon"] + (1.2 if west else -1.2),
+                       ay=min(y1 - 2.5, row["lat"] + 3.5), axref="x", ayref="y", text=label, showarrow=True,
+                       arrowhead=0, arrowcolor=COLORS["reference"], font=dict(size=12, color=COLORS["reference"]),
+                       align="left" if west else "right", xanchor="left" if west else "right", yanchor="bottom",
+                       bgcolor="rgba(255,255,255,0.9)")
     fig.update_layout(title=title, height=420, margin=dict(l=60, r=20, t=60, b=50))
     return fig

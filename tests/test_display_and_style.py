@@ -189,3 +189,15 @@ def test_a_book_figure_names_its_trace_types():
     assert display.trace_types(fig) == ["bar", "heatmap"]
     assert display.trace_types(fig.to_dict()) == ["bar", "heatmap"]
     assert 'data-ck-traces="bar heatmap"' in display.to_book_html(fig, alt="Jobs by region")
+
+
+def test_a_y_axis_title_longer_than_its_panel_is_wrapped():
+    fig = go.Figure(go.Bar(x=["a"], y=[1]))
+    long = "output multiplier (yuan of park output per yuan of final demand, illustrative)"
+    fig.update_layout(title="T", height=300, margin=dict(t=60, b=60), xaxis_title="sector", yaxis_title=long)
+    display.fit_axis_titles(fig)
+    lines = fig.layout.yaxis.title.text.split("<br>")
+    assert len(lines) >= 2 and " ".join(lines) == long
+    assert all(len(line) * display.AXIS_CHAR_PX <= 180 for line in lines)  # 300 - 60 - 60 px of plot
+    short = go.Figure(go.Bar(x=["a"], y=[1])).update_layout(title="T", yaxis_title="jobs (thousand)")
+    assert display.fit_axis_titles(short).layout.yaxis.title.text == "jobs (thousand)"

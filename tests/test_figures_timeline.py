@@ -34,3 +34,14 @@ def test_labels_near_the_axis_ends_align_inwards_and_output_is_deterministic():
 def test_without_a_short_column_the_timeline_is_hover_only():
     events = pd.DataFrame({"date": ["2000", "2005"], "event": ["a", "b"]})
     assert ck.figures.timeline(events, title="t").data[0].mode == "markers"
+
+
+def test_long_row_names_wrap_so_the_chart_keeps_its_width():
+    events = pd.DataFrame({"date": ["1990", "2000"], "event": ["a", "b"], "short": ["A", "B"],
+                           "case": ["7 · Hangzhou High-tech Zone (Binjiang)", "1 · Yuhang"]})
+    fig = ck.figures.timeline(events, title="T", group="case")
+    names = list(fig.layout.yaxis.ticktext)
+    assert names[1] == "1 · Yuhang"
+    lines = names[0].split("<br>")
+    assert len(lines) > 1 and all(len(line) <= ck.figures.shared.ROW_LABEL_CHARS for line in lines)
+    assert " ".join(lines) == "7 · Hangzhou High-tech Zone (Binjiang)"

@@ -103,10 +103,11 @@ def readout(result: linkages.AnchorResult) -> str:
     return (
         f"<b>{result.n_suppliers} of {len(c.entered)}</b> candidate suppliers enter, in {rounds} · "
         f"local output multiplier <b>{result.multiplier:.2f}</b> (ratio; "
-        f"{result.full_multiplier:.2f} if every sector were local) · local value added "
-        f"<b>{result.value_added:.1f}</b> (100m yuan/yr)<br>"
-        f"The anchor's inputs, {result.anchor_purchases.sum():.1f} (100m yuan/yr): it would buy {offered:.1f} "
-        f"locally, finds suppliers for {result.local_purchases.sum():.1f}; {result.leakage:.1f} bought outside"
+        f"{result.full_multiplier:.2f} if every sector were in the park and bought all it could there) · "
+        f"local value added <b>{result.value_added:.1f}</b> (100m yuan/yr)<br>"
+        f"The anchor buys inputs worth {result.anchor_purchases.sum():.1f} (100m yuan/yr). At this local share it "
+        f"would buy {offered:.1f} of them in the park; it finds park suppliers for "
+        f"{result.local_purchases.sum():.1f}, and {result.leakage:.1f} leaks out (bought outside the park)"
     )
 
 

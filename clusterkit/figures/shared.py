@@ -18,6 +18,10 @@ from ..style import COLORS, PALETTE
 LQ_SCALE = [[0.0, "#0072B2"], [0.5, "#F7F7F7"], [1.0, "#D55E00"]]
 
 
+#: A timeline's row names wrap at this many characters, so that on a phone they leave the chart its width.
+ROW_LABEL_CHARS = 16
+
+
 def to_timestamp(dates: pd.Series) -> pd.Series:
     """ISO dates of any precision (YYYY, YYYY-MM, YYYY-MM-DD) as timestamps (start of period)."""
     text = dates.astype("string")
@@ -98,7 +102,7 @@ def timeline(
     lo, hi = (-0.7, 0.3) if labelled else (-0.6, 0.4)
     if group:
         fig.update_yaxes(title_text=group_title or group, automargin=True, tickvals=list(range(len(groups))),
-                         ticktext=[str(g) for g in groups], range=[lo, len(groups) - 1 + hi], zeroline=False)
+                         ticktext=["<br>".join(textwrap.wrap(str(g), ROW_LABEL_CHARS)) for g in groups], range=[lo, len(groups) - 1 + hi], zeroline=False)
     else:
         fig.update_yaxes(visible=False, range=[lo, hi])
     return fig
