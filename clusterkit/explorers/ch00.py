@@ -42,6 +42,7 @@ class Result:
     lq: pd.DataFrame  # 2020 location quotients
     hhi: dict[str, float]  # HHI across regions, 2020, by industry
     shift: pd.DataFrame  # shift-share of Region D, by industry
+    bio_growth: float = 0.0  # growth of Region D's biomedicine jobs, 2015–2020, percent
 
 
 def model(moved: float = 0.0, bio_boost: float = 0.0) -> Result:
@@ -59,7 +60,8 @@ def model(moved: float = 0.0, bio_boost: float = 0.0) -> Result:
         end.loc["Region D", "biomedicine"] += start.loc["Region D", "biomedicine"] * bio_boost / 100
     lq = metrics.location_quotient(end)
     hhi = {ind: metrics.hhi(end[ind]) for ind in ("electronics", "biomedicine")}
-    return Result(lq=lq, hhi=hhi, shift=metrics.shift_share(start, end, "Region D"))
+    growth = (end.loc["Region D", "biomedicine"] / start.loc["Region D", "biomedicine"] - 1) * 100
+    return Result(lq=lq, hhi=hhi, shift=metrics.shift_share(start, end, "Region D"), bio_growth=float(growth))
 
 
 COMPONENTS = ["National share", "Industry mix", "Competitive"]
@@ -129,8 +131,9 @@ def readout(result: Result) -> str:
     total = float(result.shift["total_change"].sum())
     lq_d = result.lq.loc["Region D"]
     return (
-        f"Region D: LQ biomedicine <b>{lq_d['biomedicine']:.2f}</b>, electronics <b>{lq_d['electronics']:.2f}</b> "
-        f"(ratio; 1 = national average) · employment change 2015–2020 <b>{total:+.1f}</b> thousand jobs<br>"
+        f"Region D in 2020: LQ biomedicine <b>{lq_d['biomedicine']:.2f}</b>, electronics "
+        f"<b>{lq_d['electronics']:.2f}</b> (ratio; 1 = national average) · its biomedicine jobs grow "
+        f"<b>{result.bio_growth:+.0f} %</b> 2015–2020 · employment change 2015–2020 <b>{total:+.1f}</b> thousand jobs<br>"
         f"HHI across the four regions: electronics <b>{result.hhi['electronics']:,.0f}</b>, biomedicine "
         f"<b>{result.hhi['biomedicine']:,.0f}</b> points (floor 10,000/n = 2,500; antitrust line 1,800)"
     )
