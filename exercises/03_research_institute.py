@@ -185,7 +185,7 @@ CHAPTER = Chapter(
                 "(c1, c2, c3) and `lags` = (L1, L2, L3). The lags are whole numbers of years (integers, each at least "
                 "1); `rates` and `lags` may come as lists or tuples. Projects start every year from year 1 on. Firms "
                 "close from the year after they are established; return `0.0` if none has arrived yet. Compute the "
-                "pipeline yourself, with a loop over the years (or the formula above): a function that calls "
+                "pipeline yourself, with a loop over the years (or the closed form in *Going further*): a function that calls "
                 "`incubation.run_pipeline` or `pipeline_from_parameters` earns no points. Worked example: "
                 f"`{DEFAULT_CALL}` gives 30.8849, the firms of year 20 in the table above. The grader also calls "
                 "your function with other rates and lags (some of 1 year), an exit rate of 0, and values of `years` "
@@ -209,7 +209,7 @@ CHAPTER = Chapter(
             abs=1e-6,
             forbidden=["run_pipeline", "pipeline_from_parameters"],
             forbidden_hint=(
-                "compute the pipeline yourself (a loop over the years, or the formula of this section); a function "
+                "compute the pipeline yourself (a loop over the years, or the closed form in Going further); a function "
                 "that calls incubation.run_pipeline or pipeline_from_parameters earns no points."
             ),
             type_hint="Define a function with `def open_pipeline_firms(intake, rates, lags, exit_rate, years):` and pass the function itself to check.",
