@@ -79,7 +79,7 @@ def hhi_tau75() -> float:
     return float(licensing.consolidate(licensing.load_firms(), 75).hhi[-1])
 
 
-# --- 2.4 and 2.5: reference functions
+# --- 2.4: reference function
 
 
 def gravity_choice(sizes, distances):
@@ -88,13 +88,6 @@ def gravity_choice(sizes, distances):
     d = np.maximum(np.asarray(distances, dtype=float), 0.1)
     return int(np.argmax(s / d**2))
 
-
-def time_to_share(times, share):
-    """First month by which at least ``share`` of the firms have adopted (inf if never)."""
-    return float(licensing.time_to_share(np.asarray(times, dtype=float), share))
-
-
-INF = math.inf
 
 CHAPTER = Chapter(
     number=2,
@@ -221,51 +214,25 @@ CHAPTER = Chapter(
                 "Return a position (an int), not a size or a pull."
             ),
         ),
-        Function(
+        Choice(
             id="2.5",
-            variable="months_to_share",
+            variable="ties_where",
             points=2,
             prompt=(
-                "Write `months_to_share(times, share)`: `times` lists the month in which each workshop adopts the better "
-                "practice (`math.inf` for a workshop it never reaches); return the first month by which at least the "
-                "fraction `share` of the workshops have adopted (`math.inf` if that never happens). The times need not be "
-                "sorted. Worked examples: times [0, 1, 2, 3, inf] give 2 for share 0.5 (2.5 workshops, rounded up to three, "
-                "have adopted by month 2) and inf for share 1.0; unsorted times [3, 0, inf, 1, 2] give 1 for share 0.4 "
-                "(two of five by month 1); [6, 0, 4, 2, inf, 1, 3] give 3 for share 0.5 (3.5 of seven, rounded up to four)."
+                "In the chapter's figure of ten random draws, licensing at a threshold of 60 speeds the spread of the "
+                "better practice at a collaboration radius of 0.4 km (fewer months until half the workshops adopt than "
+                "without licensing) but hardly changes it at 1 km. Which mechanism explains the difference? "
+                "a) At 1 km no workshop is absorbed, so no group ties form. "
+                "b) At 1 km local ties already link the whole town in a few steps, so group ties have no gaps to bridge; "
+                "at 0.4 km the town is only just connected, and group ties are shortcuts between villages. "
+                "c) At 1 km each tie passes the practice on more slowly. "
+                "d) At 1 km licensing makes more workshops exit."
             ),
-            reference_function=time_to_share,
-            examples=[
-                Example(args=([0, 1, 2, 3, INF], 0.5), expected=2.0, label="times [0, 1, 2, 3, inf], share 0.5"),
-                Example(args=([0, 1, 2, 3, INF], 1.0), expected=INF,
-                        label="times [0, 1, 2, 3, inf], share 1.0 (one workshop is never reached)"),
-                Example(args=([3, 0, INF, 1, 2], 0.4), expected=1.0,
-                        label="unsorted times [3, 0, inf, 1, 2], share 0.4 (two of five: sort first)"),
-                Example(args=([6, 0, 4, 2, INF, 1, 3], 0.5), expected=3.0,
-                        label="unsorted times [6, 0, 4, 2, inf, 1, 3], share 0.5 (3.5 of seven workshops: round up to 4)"),
-            ],
-            cases=[
-                Case(([0, 1, 2, 3, INF], 0.2), label="five workshops, a fifth"),
-                Case(([0, 1, 2, 3, INF], 0.8), label="five workshops, four fifths"),
-                Case(([7, 0, 3, 3, 12, 5, 9, 4, 4, 6], 0.5), label="ten workshops, unsorted"),
-                Case(([7, 0, 3, 3, 12, 5, 9, 4, 4, 6], 0.9), label="ten workshops, 90 %"),
-                Case(([0, 4, INF, 2, INF, INF, 1], 0.5), label="seven workshops, half is 3.5 of them"),
-                Case(([0, 4, INF, 2, INF, INF, 1], 0.25), label="seven workshops, a quarter"),
-                Case(([0, 6, 2, INF, 14, 3, 5, 8], 0.75), label="eight workshops, three quarters"),
-                Case(([0, 6, 2, INF, 14, 3, 5, 8], 1.0), label="eight workshops, all (one never reached)"),
-                Case((list(range(24, -1, -1)), 0.28),
-                     label="25 workshops, share 0.28: 0.28 * 25 is 7.000000000000001 in floating point, 7 workshops suffice"),
-            ],
-            type_hint="Define a function with `def months_to_share(times, share):` and pass the function itself to check.",
+            options=["a", "b", "c", "d"],
+            answer="b",
             hint=(
-                "Not yet: sort the times first. With n workshops you need at least share * n of them, rounded up: "
-                "k = math.ceil(share * n - 1e-9) (the small tolerance stops 0.28 * 25 = 7.000000000000001 from "
-                "becoming 8). The answer is the k-th smallest time, sorted_times[k - 1] (math.inf if that workshop is "
-                "never reached)."
-            ),
-            hidden_hint=(
-                "Your function is also called on unsorted times, on shares where share * n is not a whole number "
-                "(round it up: 3.5 workshops means 4), on shares where share * n is whole but floating point makes it "
-                "a hair larger (subtract 1e-9 before math.ceil), and on lists where some workshops are never reached (inf)."
+                "Not yet: consolidation (who is absorbed, who exits) does not depend on the radius, and every tie passes "
+                "the practice at the same monthly rate. Ask what a long tie adds to a network that is already connected."
             ),
         ),
         Choice(
@@ -274,12 +241,12 @@ CHAPTER = Chapter(
             points=2,
             prompt=(
                 "Which statement about Liushi is best supported by the sources gathered for this chapter? "
-                "a) The 1990 crackdown created the Chint and Delixi groups during the campaign, as licence holders traded "
-                "the use of their licences for mergers. "
-                "b) Chint and Delixi became companies in 1991 and groups in 1994, after the crackdown; Chint's group took in "
-                "dozens of small firms, but no gathered source describes a licence-for-merger bargain. "
+                "a) The 1990 crackdown created the Chint and Delixi groups, as licence holders traded their licences for "
+                "mergers. "
+                "b) Chint and Delixi became companies in 1991 and groups in 1994, after the crackdown; no gathered source "
+                "describes a licence-for-merger bargain. "
                 "c) Statistics show that Liushi makes 60 % of China's low-voltage electrical products. "
-                "d) Chint's revenue grew from about 50 m yuan in 1993 to 155 bn yuan in 2023, so the cluster grew about "
+                "d) Chint grew from about 50 m yuan of sales in 1993 to 155 bn yuan in 2023, so the cluster grew about "
                 "30 % a year."
             ),
             options=["a", "b", "c", "d"],

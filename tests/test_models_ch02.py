@@ -192,6 +192,53 @@ def test_bad_inputs_are_refused(town):
 
 
 
+# -- what the chapter says the model shows (Section 7, its figure and Exercise 2.5) ----------------
+def months_to_half(town, stringency, radius, seeds=range(10)):
+    return np.array([li.licensing_scenario(town, stringency, radius, seed=s).diffusion.time_to(0.5) for s in seeds])
+
+
+def test_the_spread_jumps_with_the_radius_without_licensing(town):
+    # Percolation: at 0.3 km the town is islands (half is never reached), at 0.5 km half adopt within ~a year.
+    assert np.isinf(months_to_half(town, 0, 0.3)).all()
+    wide = months_to_half(town, 0, 0.5)
+    assert np.isfinite(wide).all() and np.median(wide) <= 15
+
+
+def test_licensing_at_60_or_70_speeds_the_spread_in_every_draw_where_the_town_is_barely_connected(town):
+    none = months_to_half(town, 0, 0.4)
+    for stringency in (60, 70):
+        assert (months_to_half(town, stringency, 0.4) < none).all(), stringency
+    mild = months_to_half(town, 50, 0.4)
+    assert (mild > none).sum() > len(none) / 2  # a mild standard usually slows it
+
+
+def test_where_the_town_is_dense_licensing_hardly_changes_the_spread(town):
+    # Exercise 2.5: at 1 km the medians differ by at most a month.
+    assert abs(np.median(months_to_half(town, 60, 1.0)) - np.median(months_to_half(town, 0, 1.0))) <= 1
+
+
+def test_consolidation_does_not_depend_on_the_radius(town):
+    # Exercise 2.5's wrong answers a) and d): the same workshops are absorbed and exit at every radius.
+    a, b = li.licensing_scenario(town, 60, 0.4, seed=3), li.licensing_scenario(town, 60, 1.0, seed=3)
+    assert np.array_equal(a.consolidation.status, b.consolidation.status)
+    assert np.array_equal(a.consolidation.owner, b.consolidation.owner)
+
+
+def test_without_fast_group_ties_licensing_at_60_no_longer_speeds_the_spread(town):
+    # Going further: give group ties the random delays of local ties and the gain from licensing is gone.
+    def slow_groups(seed):
+        c = li.consolidate(town, 60, seed=seed)
+        live = np.flatnonzero(c.status != li.EXITED)
+        delays = li.tie_delays(len(town), 0.2, seed=seed)
+        G = li.collaboration_network(town.xy, live, 0.4, c.owner, delays)
+        for u, v, d in G.edges(data=True):
+            d["delay"] = delays[u, v]
+        return li.spread(G, live[np.argmax(town.quality[live])]).time_to(0.5)
+
+    slow = np.median([slow_groups(s) for s in range(10)])
+    assert slow > np.median(months_to_half(town, 0, 0.4)) > np.median(months_to_half(town, 60, 0.4))
+
+
 # -- data ------------------------------------------------------------------------------------
 def test_dataset_follows_its_datasheet():
     assert data.problems("02_firms_illustrative") == []
