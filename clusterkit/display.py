@@ -129,16 +129,35 @@ STACK_SCRIPT = """
   var gd = document.getElementById('{plot_id}');
   if (!gd) { return; }
   var S = %s, narrow = null;
+  // A wide title that is still wider than the figure wraps once, and the wide layout keeps it.
+  function tidy() {
+    var el = gd.querySelector('.gtitle'), L = gd._fullLayout, text = gd.layout.title.text || '';
+    if (!el || narrow || text.indexOf('<br>') >= 0) { return; }
+    var avail = gd.clientWidth - 24, tw = el.getBoundingClientRect().width;
+    if (tw <= avail) { return; }
+    var chars = Math.max(16, Math.floor(text.length * avail / tw) - 2), out = [], line = '';
+    text.split(' ').forEach(function (word) {
+      if (line && line.length + 1 + word.length > chars) { out.push(line); line = word; }
+      else { line = line ? line + ' ' + word : word; }
+    });
+    out.push(line);
+    var extra = Math.ceil((out.length - 1) * L.title.font.size * 1.3);
+    S.wide['title.text'] = out.join('<br>');
+    S.wide['margin.t'] = L.margin.t + extra;
+    S.wide.height = L.height + extra;
+    gd.style.height = S.wide.height + 'px';
+    Plotly.relayout(gd, {'title.text': S.wide['title.text'], 'margin.t': S.wide['margin.t'], height: S.wide.height});
+  }
   function fit() {
     var w = (gd.parentNode && gd.parentNode.clientWidth) || gd.clientWidth;
     var now = w > 0 && w < S.breakpoint;
     if (now === narrow) { return; }
     var first = narrow === null;
     narrow = now;
-    if (first && !now) { return; }
+    if (first && !now) { tidy(); return; }
     var lay = now ? S.narrow : S.wide;
     gd.style.height = lay.height + 'px';
-    Plotly.relayout(gd, lay);
+    Plotly.relayout(gd, lay).then(function () { if (!now) { tidy(); } });
   }
   fit();
   window.addEventListener('resize', fit);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -123,6 +124,7 @@ def case_locator(case_id: int, *, title: str, note: str = "", window=EAST_CHINA)
     ))
     row = this.iloc[0]
     name = str(row["place_en"]).split(",")[0]
+    note = "<br>".join(textwrap.wrap(note, 24)) if note else ""
     label = f"<b>{name}</b><br>{row['place_zh']}" + (f"<br>{note}" if note else "")
     fig.add_trace(go.Scatter(
         x=[row["lon"]], y=[row["lat"]], mode="markers", name=row["case_en"],

@@ -293,10 +293,11 @@ def test_self_check_output_works_alone_as_in_jupyter_or_colab(browser, monkeypat
         # two separate outputs, each with its own copy of the script, as Jupyter shows them
         page.set_content(f"<html><body><div>{first.html}</div><div>{second.html}</div></body></html>")
         forms = page.query_selector_all("form.ck-sc")
-        forms[0].query_selector_all("label")[1].click()
+        labels = {lab.inner_text().strip(): lab for lab in forms[0].query_selector_all("label")}
+        labels["Wrong one."].click()  # the options are shown in an order of their own
         forms[0].query_selector("button").click()
         assert _feedback(forms[0]).startswith("✘ Not quite. No, because.")
-        forms[0].query_selector_all("label")[0].click()  # changing the answer clears the old feedback
+        labels["Right one."].click()  # changing the answer clears the old feedback
         assert forms[0].query_selector(".ck-sc-feedback").inner_text() == ""
         forms[0].query_selector("button").click()
         assert _feedback(forms[0]).startswith("✔ Right. Yes, because.")
