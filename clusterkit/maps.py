@@ -133,14 +133,22 @@ def case_locator(case_id: int, *, title: str, note: str = "", window=EAST_CHINA)
         showlegend=False,
     ))
     x0, x1, y0, y1 = window
-    # The name sits over the land to the north-west, right-aligned to the point's arrow, where a
-    # phone's narrow map still has room for it (the sea east of the coast is a sliver there).
-    # (a case in the west half of the map gets its name to the north-east instead).
-    west = row["lon"] < (x0 + x1) / 2
-    fig.add_annotation(x=row["lon"], y=row["lat"], ax=row["lon"] + (1.2 if west else -1.2),
-                       ay=min(y1 - 2.5, row["lat"] + 3.5), axref="x", ayref="y", text=label, showarrow=True,
-                       arrowhead=0, arrowcolor=COLORS["reference"], font=dict(size=12, color=COLORS["reference"]),
-                       align="left" if west else "right", xanchor="left" if west else "right", yanchor="bottom",
-                       bgcolor="rgba(255,255,255,0.9)")
+    if row["lat"] > y1 - (y1 - y0) / 3:
+        # A case near the top of the map (Beijing): above it there is only the title, and a phone's
+        # narrow map has no room beside it, so the name sits below, centred on the map, over land.
+        fig.add_annotation(x=row["lon"], y=row["lat"], ax=(x0 + x1) / 2, ay=row["lat"] - 3.0, axref="x", ayref="y",
+                           text=label, showarrow=True, arrowhead=0, arrowcolor=COLORS["reference"],
+                           font=dict(size=12, color=COLORS["reference"]), align="center", xanchor="center",
+                           yanchor="top", bgcolor="rgba(255,255,255,0.9)")
+    else:
+        # The name sits over the land to the north-west, right-aligned to the point's arrow, where a
+        # phone's narrow map still has room for it (the sea east of the coast is a sliver there);
+        # a case in the west half of the map gets its name to the north-east instead.
+        west = row["lon"] < (x0 + x1) / 2
+        fig.add_annotation(x=row["lon"], y=row["lat"], ax=row["lon"] + (1.2 if west else -1.2),
+                           ay=min(y1 - 2.5, row["lat"] + 3.5), axref="x", ayref="y", text=label, showarrow=True,
+                           arrowhead=0, arrowcolor=COLORS["reference"], font=dict(size=12, color=COLORS["reference"]),
+                           align="left" if west else "right", xanchor="left" if west else "right", yanchor="bottom",
+                           bgcolor="rgba(255,255,255,0.9)")
     fig.update_layout(title=title, height=420, margin=dict(l=60, r=20, t=60, b=50))
     return fig
