@@ -212,12 +212,12 @@ class Explorer:
         moved = [p for p in self.params if not math.isclose(values[p.name], p.default, abs_tol=1e-9)]
         effect = self.caption(result, default_result) if self.caption else ""
         if not moved:
-            settings = ", ".join(f"{p.name_in_caption} {p.format(p.default)}" for p in self.params)
+            settings = "; ".join(f"{p.name_in_caption}: {p.format(p.default)}" for p in self.params)
             text = f"At the defaults ({settings})"
             hint = "move a slider, and this default run stays in view to compare with ('default' in the legend)"
             return f"{text}: {hint}." if self.ghost else f"{text}."
         head = "; ".join(
-            f"{p.name_in_caption} {p.format(values[p.name])} (default {p.fmt.format(p.default)})" for p in moved
+            f"{p.name_in_caption}: {p.format(values[p.name])} (default {p.fmt.format(p.default)})" for p in moved
         )
         head = head[0].upper() + head[1:]
         return f"{head}: {effect}." if effect else f"{head}."

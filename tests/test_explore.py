@@ -222,13 +222,13 @@ def test_the_caption_names_what_changed_with_units():
     ex = teaching_toy()
     _, _, state = ex.static_page()
     texts = state["texts"]
-    assert texts["f2_1"][1].startswith("At the defaults (distance 2 km, share 50%)")
-    assert texts["f4_1"][1] == "Distance 4 km (default 2): last value 46 → 47 units."
-    assert "share 100% (default 50%)" in texts["f4_2"][1] and "distance 4 km" in texts["f4_2"][1].lower()
+    assert texts["f2_1"][1].startswith("At the defaults (distance: 2 km; share: 50%)")
+    assert texts["f4_1"][1] == "Distance: 4 km (default 2): last value 46 → 47 units."
+    assert "share: 100% (default 50%)" in texts["f4_2"][1] and "distance: 4 km" in texts["f4_2"][1].lower()
     assert texts["f2_1"][0] == "last value <b>46</b> units"  # the readout, per frame
     box = ex.widget()
     box.sliders["a"].value = 3
-    assert box.caption.value.startswith("Distance 3 km (default 2)") and "46 → 46.5 units" in box.caption.value
+    assert box.caption.value.startswith("Distance: 3 km (default 2)") and "46 → 46.5 units" in box.caption.value
     assert compare("x", 1.0, 1.0, "{:.1f}") == "x unchanged at 1.0"
 
 

@@ -22,14 +22,7 @@ from ..explore import Explorer, Param, Update, compare
 from ..models import linkages
 from ..style import COLORS
 
-SHORT = {
-    "cxo": "CXO",
-    "api": "APIs",
-    "packaging": "Packaging",
-    "equipment": "Equipment",
-    "logistics": "Logistics",
-    "services": "Services",
-}
+SHORT = linkages.SHORT_NAMES
 
 # Layout in pixels: title and legend above the plots; axis titles below.
 HEIGHT, TOP, BOTTOM = 560, 110, 110

@@ -92,12 +92,23 @@ def timeline(
                 texts.append(f"{s_}<br>{str(d)[:4]}" if s_ else "")
                 positions.append(f"{sides[j % 2]} {align}")
                 j += bool(s_)
+            # a minor event (no short label) is a smaller hollow marker, so that it does not look like a
+            # key event whose label is missing; the axis title says what hollow markers are
             trace.update(mode="markers+text", text=texts, textposition=positions, textfont=dict(size=11),
-                         marker_size=11, cliponaxis=False)
+                         marker_size=[11 if t else 9 for t in texts],
+                         marker_symbol=["diamond" if t else "diamond-open" for t in texts],
+                         marker_line_width=[1 if t else 2 for t in texts],
+                         marker_line_color=["white" if t else trace.marker.color for t in texts],
+                         cliponaxis=False)
         pad = pd.DateOffset(months=10)
         fig.update_xaxes(range=[start - pad, end + pad])
         fig.update_layout(height=170 + 80 * len(groups), title=dict(xref="container", x=0.01))
-    fig.update_xaxes(title_text="Date (year)", type="date", showgrid=True)
+    minor = labelled and any(pd.isna(s_) or not str(s_).strip() for s_ in df[short])
+    x_title = "Date (year)"
+    if minor:
+        x_title += "<br><span style='font-size:11px'>hollow markers: minor events (hover or tap for details)</span>"
+        fig.update_layout(margin=dict(b=90))
+    fig.update_xaxes(title_text=x_title, type="date", showgrid=True)
     fig.update_layout(meta={"ck_kind": "timeline"})  # the browser tests find timelines by it
     lo, hi = (-0.7, 0.3) if labelled else (-0.6, 0.4)
     if group:

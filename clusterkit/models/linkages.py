@@ -111,6 +111,18 @@ def local_output(A: ArrayLike, demand: ArrayLike) -> np.ndarray:
     return np.linalg.solve(np.eye(A.shape[0]) - A, np.asarray(demand, dtype=float))
 
 
+#: Short sector names for tables and charts (the datasheet's labels are full sentences).
+SHORT_NAMES = {
+    "pharma": "Pharma",
+    "cxo": "CXO",
+    "api": "APIs",
+    "packaging": "Packaging",
+    "equipment": "Equipment",
+    "logistics": "Logistics",
+    "services": "Services",
+}
+
+
 @dataclass(frozen=True)
 class IOTable:
     """An input–output table: flows Z (sellers × buyers), final demand, imports, value added, output."""
@@ -134,6 +146,11 @@ class IOTable:
 
     def index(self, sector: str) -> int:
         return self.sectors.index(sector)
+
+    @property
+    def names(self) -> list[str]:
+        """Short names of the sectors, in order, for tables and charts (``SHORT_NAMES``)."""
+        return [SHORT_NAMES.get(s, s) for s in self.sectors]
 
 
 def io_table(frame: pd.DataFrame) -> IOTable:
