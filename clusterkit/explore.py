@@ -467,7 +467,8 @@ def _controls_html(div_id: str, params: Sequence[Param], state: dict, readout: s
         text = html.escape(labels[k], quote=True)
         rows.append(
             f'<div class="ck-control"><label for="{iid}">{html.escape(p.label)}</label>'
-            f'<div class="ck-row"><input type="range" class="ck-range" id="{iid}" name="{html.escape(p.name)}" '
+            # no name= attribute: Sphinx's search script sets every input[name="q"] on the page
+            f'<div class="ck-row"><input type="range" class="ck-range" id="{iid}" data-param="{html.escape(p.name)}" '
             f'min="0" max="{len(labels) - 1}" step="1" value="{k}" aria-valuetext="{text}">'
             f'<output for="{iid}" id="{iid}-value">{text}</output></div></div>'
         )

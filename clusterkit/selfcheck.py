@@ -44,8 +44,10 @@ e.preventDefault();var o=f.querySelector(".ck-sc-feedback"),ok=null,m;
 if(f.dataset.kind==="choice"){var r=f.querySelector("input[type=radio]:checked");
 if(!r)m="Choose an answer first.";else{ok=r.dataset.right==="1";m=document.getElementById(r.id+"-fb").innerHTML}}
 else{var x=num(f.querySelector("input").value);if(isNaN(x))m="Type a number first.";
-else{ok=Math.abs(x-parseFloat(f.dataset.answer))<=parseFloat(f.dataset.tolerance)*(1+1e-9)+1e-12;
-m=f.querySelector(ok?".ck-sc-right":".ck-sc-wrong").innerHTML}}
+else{var a=parseFloat(f.dataset.answer),t=parseFloat(f.dataset.tolerance)*(1+1e-9)+1e-12;ok=Math.abs(x-a)<=t;
+m=f.querySelector(ok?".ck-sc-right":".ck-sc-wrong").innerHTML;
+if(!ok&&a!==0&&Math.abs(x/100-a)<=t)m="Check the scale: the answer is a share between 0 and 1, not a percentage (73 % is 0.73).";
+else if(!ok&&a!==0&&Math.abs(x*100-a)<=t)m="Check the scale: the answer is a percentage, not a share between 0 and 1 (0.73 is 73 %)."}}
 o.className="ck-sc-feedback"+(ok===null?"":ok?" ck-sc-ok":" ck-sc-no");
 o.innerHTML=(ok===null?"":ok?"<strong>\u2714 Right.</strong> ":"<strong>\u2718 Not quite.</strong> ")+m})})();"""
 
@@ -84,6 +86,19 @@ def _text(value: object, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise SelfCheckError(f"{what} must be a non-empty string, not {value!r}")
     return value.strip()
+
+
+#: A verdict an author may start feedback with; the page prints its own ("✔ Right." / "✘ Not quite."),
+#: so a second one is dropped (otherwise the reader sees "✔ Right. Right. ...").
+_VERDICT = re.compile(r"^(?:right|yes|correct|exactly|indeed|no|not quite|wrong|not so)\s*[.:!,;—–-]+\s*", re.I)
+
+
+def _without_verdict(feedback: str) -> str:
+    """``feedback`` without a leading verdict word ("Right: ...", "No, ..."), capitalised again."""
+    rest = _VERDICT.sub("", feedback, count=1)
+    if not rest:
+        return feedback
+    return rest[0].upper() + rest[1:] if rest != feedback else feedback
 
 
 def _new_id(question: str) -> str:
@@ -154,7 +169,7 @@ def choice(question: str, options: Mapping[str, str], correct: str, shuffle: boo
         key = _text(text, "an option")
         if key in cleaned:
             raise SelfCheckError(f"the option {key!r} is given twice")
-        cleaned[key] = _text(feedback, f"the feedback for option {key!r}")
+        cleaned[key] = _without_verdict(_text(feedback, f"the feedback for option {key!r}"))
     if not isinstance(correct, str) or correct.strip() not in cleaned:
         raise SelfCheckError(
             f"correct={correct!r} is not one of the options: " + "; ".join(repr(k) for k in cleaned)
@@ -193,8 +208,8 @@ def number(
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance >= 0 \
             or not math.isfinite(tolerance):
         raise SelfCheckError(f"tolerance must be a number >= 0, not {tolerance!r}")
-    right = _text(right, "right (the feedback for a right answer)")
-    wrong = _text(wrong, "wrong (the feedback for a wrong answer)")
+    right = _without_verdict(_text(right, "right (the feedback for a right answer)"))
+    wrong = _without_verdict(_text(wrong, "wrong (the feedback for a wrong answer)"))
     if not isinstance(unit, str):
         raise SelfCheckError(f"unit must be a string, not {unit!r}")
     unit_html = f' <span class="ck-sc-unit">{_inline(unit)}</span>' if unit.strip() else ""

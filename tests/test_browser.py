@@ -296,13 +296,14 @@ def test_self_check_output_works_alone_as_in_jupyter_or_colab(browser, monkeypat
         labels = {lab.inner_text().strip(): lab for lab in forms[0].query_selector_all("label")}
         labels["Wrong one."].click()  # the options are shown in an order of their own
         forms[0].query_selector("button").click()
-        assert _feedback(forms[0]).startswith("✘ Not quite. No, because.")
+        assert _feedback(forms[0]).startswith("✘ Not quite. Because.")  # the author's "No," is not repeated
         labels["Right one."].click()  # changing the answer clears the old feedback
         assert forms[0].query_selector(".ck-sc-feedback").inner_text() == ""
         forms[0].query_selector("button").click()
-        assert _feedback(forms[0]).startswith("✔ Right. Yes, because.")
+        assert _feedback(forms[0]).startswith("✔ Right. Because.")
         box = forms[1].query_selector("input")
-        for typed, mark in (("0,2", "✔"), ("1,000", "✘"), ("0.2 ", "✔"), ("abc", "Type a number")):
+        for typed, mark in (("0,2", "✔"), ("1,000", "✘"), ("0.2 ", "✔"), ("abc", "Type a number"),
+                            ("20%", "✘ Not quite. Check the scale: the answer is a share"), ("20", "✘ Not quite. Check the scale")):
             box.fill(typed)
             forms[1].query_selector("button").click()
             assert _feedback(forms[1]).startswith(mark), typed

@@ -54,6 +54,14 @@ def _check_keyboard(browser, site, path) -> list[str]:
                                      ".querySelectorAll('input.ck-range').length", e)
             if not n_inputs:
                 problems.append(f"{path}: explorer {e} has no range inputs")
+            # After the page's own scripts ran (Sphinx's search script once reset every input named "q"
+            # to the middle of its range), each handle still sits where its label says: the default.
+            moved = page.evaluate("(i) => Array.from(document.querySelectorAll('.ck-explorer')[i]"
+                                  ".querySelectorAll('input.ck-range')).map((r, k) => [k, r.value, "
+                                  "r.getAttribute('value')]).filter(a => a[1] !== a[2])", e)
+            for k, now, start in moved:
+                problems.append(f"{path}: slider {k} of explorer {e} sits at position {now}, not at its "
+                                f"default {start}, when the page has loaded")
             # Start just before the controls, then Tab: each slider must come next in the tab order.
             page.evaluate("(i) => { const b = document.querySelectorAll('.ck-explorer')[i];"
                           " b.setAttribute('tabindex', '-1'); b.scrollIntoView(); b.focus(); }", e)

@@ -53,7 +53,7 @@ def test_choice_is_an_accessible_form():
     # every option's feedback is in the page, hidden until checked
     fb = {a["id"] for t, a in tags if "hidden" in a}
     assert {r["id"] + "-fb" for r in radios} <= fb
-    assert "Right: A is why." in q.html and "No: B is not why." in q.html
+    assert ">A is why.</div>" in q.html and ">B is not why.</div>" in q.html  # the verdict is the script's
 
 
 def _right_position(q) -> int:
@@ -221,3 +221,20 @@ def test_stars_become_emphasis_but_not_inside_code_or_products():
     q = selfcheck.choice("Which is *external*?", {"4 × 25² and 2 * 3 * 4": "`a*b*c`", "b": "c"}, correct="b")
     assert "<em>external</em>" in q.html
     assert "2 * 3 * 4" in q.html and "<code>a*b*c</code>" in q.html
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("Right. The share falls.", "The share falls."),
+    ("Right: the share falls.", "The share falls."),
+    ("Yes, because A.", "Because A."),
+    ("No — B is the national part.", "B is the national part."),
+    ("Not quite: divide first.", "Divide first."),
+    ("No subsidy is involved.", "No subsidy is involved."),  # "No" as a word of the sentence stays
+    ("Rightly or not, it grew.", "Rightly or not, it grew."),
+])
+def test_the_page_prints_the_verdict_once(written, shown):
+    """The script prefixes "✔ Right." or "✘ Not quite."; an author's own leading verdict is dropped."""
+    q = selfcheck.choice("Which?", {"A.": written, "B.": "Other."}, correct="A.")
+    assert f">{shown}</div>" in q.html
+    n = selfcheck.number("How many?", answer=1.0, right=written, wrong="Not quite: add them.")
+    assert f'class="ck-sc-right">{shown}</div>' in n.html and 'class="ck-sc-wrong">Add them.</div>' in n.html

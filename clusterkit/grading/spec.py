@@ -82,9 +82,13 @@ class Mistake:
     value: Any
     hint: str
     abs: float | None = None
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def resolve(self) -> float:
-        return float(_resolve(self.value))
+        """The mistake's value, computed once (a callable may fit a model: seconds, not once per answer)."""
+        if "value" not in self._cache:
+            self._cache["value"] = float(_resolve(self.value))
+        return self._cache["value"]
 
 
 @dataclass
