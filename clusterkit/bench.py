@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import importlib
 import io
@@ -42,10 +43,36 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 
 
+def _code_digest(root: Path) -> str:
+    """A digest of what the chapters' outputs depend on besides their own code: the package and the data."""
+    h = hashlib.sha256()
+    for path in sorted([*(root / "clusterkit").rglob("*.py"), *(root / "datasets").glob("*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def forget_stale_outputs(root: Path = ROOT) -> bool:
+    """Drop the execution cache when the package or the data changed since it was filled.
+
+    jupyter-cache re-executes a notebook only when the notebook's own code changes; a chapter whose
+    explorer or dataset changed would otherwise keep showing the old outputs. Returns whether it dropped."""
+    cache = root / "_build" / ".jupyter_cache"
+    stamp = root / "_build" / ".clusterkit-digest"
+    digest = _code_digest(root)
+    stale = cache.exists() and (not stamp.exists() or stamp.read_text().strip() != digest)
+    if stale:
+        shutil.rmtree(cache, ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest + "\n")
+    return stale
+
+
 def build_book(root: Path = ROOT, clean: bool = False, timeout: int = 1800) -> subprocess.CompletedProcess:
     """Execute the chapters and build the HTML exactly as ``make book`` does (warnings are errors)."""
     if clean:
         shutil.rmtree(root / "_build", ignore_errors=True)
+    forget_stale_outputs(root)
     env = {**os.environ, "CLUSTERKIT_BOOK": "1"}
     env.pop("CLUSTERKIT_GRADING", None)
     jupyter_book = Path(sys.executable).parent / "jupyter-book"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -58,3 +59,56 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=bench.CHROMIUM_FLAGS)
         yield b
         b.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def visit(browser, site: str, path: str, width: int = 1280, settle_ms: int = 300):
+    """Open ``path`` as a reader does, wait until every figure is drawn, and record what went wrong
+    on the way: requests to other hosts (refused), console errors, failed requests. At 390 px the
+    page is a phone's (mobile viewport, touch). Returns (page, report); the caller closes the page."""
+    if width <= PHONE["width"]:
+        page = browser.new_page(viewport={**PHONE, "width": width}, device_scale_factor=1, is_mobile=True,
+                                has_touch=True)
+    else:
+        page = browser.new_page(viewport={"width": width, "height": 900})
+    host = urlparse(site).netloc
+    report = {"external": [], "console": [], "failed": [], "bad_status": []}
+
+    def route(r):
+        if urlparse(r.request.url).netloc == host or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            report["external"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: report["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: report["console"].append(str(e)))
+    page.on("requestfailed", lambda r: report["failed"].append(r.url))
+    page.on("response", lambda r: report["bad_status"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(f"{site}/{path}", wait_until="load")
+    page.wait_for_function(bench.FIGURES_DRAWN, timeout=30_000)
+    page.wait_for_timeout(settle_ms)  # the figures' own scripts (declutter, wrapped titles, stacked panels)
+    return page, report
+
+
+@pytest.fixture(scope="session")
+def chapter_page(browser, site):
+    """A page loaded once per width for the whole session, for tests that only *look* at it
+    (measure, audit, screenshot; never click, type or move a slider): ``chapter_page(path, width)``
+    gives (page, report). Loading a chapter is the slow part of a browser test, and a dozen
+    tests look at the same fourteen pages."""
+    pages: dict = {}
+
+    def get(path: str, width: int = 1280):
+        if (path, width) not in pages:
+            pages[(path, width)] = visit(browser, site, path, width, settle_ms=800)
+        page, report = pages[(path, width)]
+        page.mouse.move(0, 0)  # no hover label left over from an earlier look
+        return page, report
+
+    yield get
+    for page, _ in pages.values():
+        page.close()

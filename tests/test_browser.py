@@ -9,11 +9,11 @@ Screenshots of every page go to artifacts/screenshots/ (look at them).
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from clusterkit import bench
+from conftest import visit
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -33,27 +33,8 @@ def page_paths(built_html: Path) -> list[str]:
 
 
 def _visit(browser, site, path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    host = urlparse(site).netloc
-    report = {"external": [], "console": [], "failed": [], "bad_status": []}
-
-    def route(r):
-        if urlparse(r.request.url).netloc == host or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            report["external"].append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: report["console"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: report["console"].append(str(e)))
-    page.on("requestfailed", lambda r: report["failed"].append(r.url))
-    page.on("response", lambda r: report["bad_status"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.goto(f"{site}/{path}", wait_until="load")
-    # Every plotly figure on the page must finish drawing.
-    page.wait_for_function(bench.FIGURES_DRAWN, timeout=30_000)
-    page.wait_for_timeout(300)
-    return page, report
+    """A fresh page, for tests that click, type or move sliders (see conftest.visit)."""
+    return visit(browser, site, path)
 
 
 def _figure_state(page) -> list[str]:
@@ -75,8 +56,9 @@ def _modebar_titles(page) -> list[str]:
     return titles
 
 
-def _check_page(browser, site, path) -> list[str]:
-    page, report = _visit(browser, site, path)
+def _check_page(browser, site, path, chapter_page) -> list[str]:
+    shared = path.startswith("notebooks/")  # chapters are looked at by several tests: load them once
+    page, report = chapter_page(path) if shared else _visit(browser, site, path)
     problems = []
     try:
         n_divs = page.evaluate("document.querySelectorAll('.plotly-graph-div').length")
@@ -102,14 +84,15 @@ def _check_page(browser, site, path) -> list[str]:
             if not page.evaluate("document.querySelectorAll('mjx-container').length"):
                 problems.append("MathJax did not typeset the formulas")
     finally:
-        page.close()
+        if not shared:
+            page.close()
     return problems
 
 
-def test_every_page_loads_cleanly_and_draws_every_figure(browser, site, built_html):
+def test_every_page_loads_cleanly_and_draws_every_figure(browser, site, built_html, chapter_page):
     paths = page_paths(built_html)
     assert len(paths) >= 10
-    problems = {path: found for path in paths if (found := _check_page(browser, site, path))}
+    problems = {path: found for path in paths if (found := _check_page(browser, site, path, chapter_page))}
     assert problems == {}
 
 

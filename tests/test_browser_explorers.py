@@ -11,12 +11,10 @@ import json
 
 import pytest
 
-from clusterkit import bench
+from conftest import PHONE
 from test_browser import SHOTS, _visit, page_paths  # the browser and site fixtures are in conftest.py
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
 
 
 def _chapters(built_html) -> list[str]:
@@ -152,55 +150,48 @@ _COLLISIONS = """() => {
 }"""
 
 
-def _check_phone(browser, site, path) -> list[str]:
-    page = browser.new_page(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True)
+def _check_phone(chapter_page, path) -> list[str]:
+    page, _ = chapter_page(path, PHONE["width"])
     problems = []
-    try:
-        page.goto(f"{site}/{path}", wait_until="load")
-        page.wait_for_function(bench.FIGURES_DRAWN, timeout=30_000)
-        page.wait_for_timeout(800)
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / ("390__" + _shot_name(path, ".png"))), full_page=True)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"]:
-            problems.append(f"{path}: the page is {width} px wide at {PHONE['width']} px")
-        wide = page.evaluate(_OVERFLOW, PHONE["width"])
-        if wide:
-            problems.append(f"{path}: wider than the screen: {wide}")
-        collisions = page.evaluate(_COLLISIONS)
-        if collisions:
-            problems.append(f"{path}: {collisions}")
-        # Close-ups of each explorer, without the theme's sticky header painted over them.
-        page.add_style_tag(content=".bd-header, .skip-link, .bd-header-article { position: static !important; }")
-        for e, box in enumerate(page.query_selector_all(".ck-explorer")):
-            box.screenshot(path=str(SHOTS / ("390__" + _shot_name(path, f".explorer{e}.png"))))
-    finally:
-        page.close()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / ("390__" + _shot_name(path, ".png"))), full_page=True)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE["width"]:
+        problems.append(f"{path}: the page is {width} px wide at {PHONE['width']} px")
+    wide = page.evaluate(_OVERFLOW, PHONE["width"])
+    if wide:
+        problems.append(f"{path}: wider than the screen: {wide}")
+    collisions = page.evaluate(_COLLISIONS)
+    if collisions:
+        problems.append(f"{path}: {collisions}")
+    # Close-ups of each explorer, without the theme's sticky header painted over them (the page is
+    # shared with other tests: the style goes again afterwards).
+    style = page.add_style_tag(content=".bd-header, .skip-link, .bd-header-article { position: static !important; }")
+    for e, box in enumerate(page.query_selector_all(".ck-explorer")):
+        box.screenshot(path=str(SHOTS / ("390__" + _shot_name(path, f".explorer{e}.png"))))
+    style.evaluate("s => s.remove()")
     return problems
 
 
-def test_chapter_pages_fit_a_phone_and_explorer_panels_stack(browser, site, built_html):
-    problems = [p for path in _chapters(built_html) for p in _check_phone(browser, site, path)]
+def test_chapter_pages_fit_a_phone_and_explorer_panels_stack(built_html, chapter_page):
+    problems = [p for path in _chapters(built_html) for p in _check_phone(chapter_page, path)]
     assert problems == []
 
 
-def test_every_figure_exposes_its_alt_text(browser, site, built_html):
+def test_every_figure_exposes_its_alt_text(built_html, chapter_page):
     problems = []
     for path in _chapters(built_html):
-        page, _ = _visit(browser, site, path)
-        try:
-            found = page.evaluate(
-                """() => Array.from(document.querySelectorAll('.plotly-graph-div')).map(g => {
-                     const img = g.closest('[role="figure"]');
-                     const label = img ? (img.getAttribute('aria-label') || '') : '';
-                     const ids = img ? (img.getAttribute('aria-describedby') || '').split(' ').filter(Boolean) : [];
-                     const described = ids.map(i => (document.getElementById(i) || {}).textContent || '');
-                     return {id: g.id, label: label.trim(), explorer: !!g.closest('.ck-explorer'),
-                             described: described.join(' ').trim(),
-                             live: ids.some(i => (document.getElementById(i) || {getAttribute: () => null})
-                                                 .getAttribute('aria-live') === 'polite')}; })""")
-        finally:
-            page.close()
+        page, _ = chapter_page(path, 1280)
+        found = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.plotly-graph-div')).map(g => {
+                 const img = g.closest('[role="figure"]');
+                 const label = img ? (img.getAttribute('aria-label') || '') : '';
+                 const ids = img ? (img.getAttribute('aria-describedby') || '').split(' ').filter(Boolean) : [];
+                 const described = ids.map(i => (document.getElementById(i) || {}).textContent || '');
+                 return {id: g.id, label: label.trim(), explorer: !!g.closest('.ck-explorer'),
+                         described: described.join(' ').trim(),
+                         live: ids.some(i => (document.getElementById(i) || {getAttribute: () => null})
+                                             .getAttribute('aria-live') === 'polite')}; })""")
         for fig in found:
             if not fig["label"]:
                 problems.append(f"{path}: figure {fig['id']} has no alt text for screen readers")

@@ -36,26 +36,27 @@ def _overlaps(a: dict, b: dict, air: float = 2.0) -> bool:
                 or a["bottom"] - air <= b["top"] + air or a["top"] + air >= b["bottom"] - air)
 
 
-def _figures(browser, site, path: str, width: int) -> list[dict]:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto(f"{site}/{path}", wait_until="load")
-        page.wait_for_timeout(800)
+_SEEN: dict = {}
+
+
+def _figures(chapter_page, path: str, width: int) -> list[dict]:
+    """The figures of a chapter page at ``width`` (measured once; pictures saved)."""
+    if (path, width) not in _SEEN:
+        page, _ = chapter_page(path, width)
         found = page.evaluate(FIGURES)
         SHOTS.mkdir(parents=True, exist_ok=True)
         for k, handle in enumerate(page.query_selector_all("figure.ck-figure")):
             handle.scroll_into_view_if_needed()
             handle.screenshot(path=str(SHOTS / f"{Path(path).stem}-{k}-{width}px.png"))
-        return found
-    finally:
-        page.close()
+        _SEEN[(path, width)] = found
+    return _SEEN[(path, width)]
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_titles_and_labels_stay_inside_their_figure_and_apart(browser, site, width):
+def test_titles_and_labels_stay_inside_their_figure_and_apart(chapter_page, width):
     problems = []
     for path in CHAPTERS:
-        figures = _figures(browser, site, path, width)
+        figures = _figures(chapter_page, path, width)
         assert figures, f"{path}: no figure"
         for f in figures:
             where = f"{path} figure {f['index']} ({f['title'][:40]!r}) at {width} px"
@@ -72,10 +73,10 @@ def test_titles_and_labels_stay_inside_their_figure_and_apart(browser, site, wid
     assert problems == []
 
 
-def test_every_key_event_of_a_timeline_is_labelled_at_desktop_width(browser, site):
+def test_every_key_event_of_a_timeline_is_labelled_at_desktop_width(chapter_page):
     timelines = 0
     for path in CHAPTERS:
-        for f in _figures(browser, site, path, 1280):
+        for f in _figures(chapter_page, path, 1280):
             if f["timeline"]:
                 timelines += 1
                 assert f["labels"] and f["hidden"] == 0, f"{path}: {f['title']!r} hides {f['hidden']} labels"

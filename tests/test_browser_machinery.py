@@ -19,15 +19,10 @@ GLUE_WEIGHTS = """() => Array.from(document.querySelectorAll('span.pasted-text')
 }))"""
 
 
-def test_glued_numbers_are_in_the_weight_of_their_sentence(browser, site):
+def test_glued_numbers_are_in_the_weight_of_their_sentence(chapter_page):
     problems = {}
     for path in CHAPTERS:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        try:
-            page.goto(f"{site}/{path}", wait_until="domcontentloaded")
-            spans = page.evaluate(GLUE_WEIGHTS)
-        finally:
-            page.close()
+        spans = chapter_page(path, 1280)[0].evaluate(GLUE_WEIGHTS)
         assert spans, f"{path}: no glued numbers found"
         bold = [s["text"] for s in spans if s["weight"] != s["body"]]
         if bold:
@@ -45,16 +40,10 @@ TABLES = """() => Array.from(document.querySelectorAll('div.cell_output table'))
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_tables_scroll_in_their_own_box_and_never_stick_out_of_the_page(browser, site, width):
+def test_tables_scroll_in_their_own_box_and_never_stick_out_of_the_page(chapter_page, width):
     problems = {}
     for path in CHAPTERS:
-        page = browser.new_page(viewport={"width": width, "height": 900})
-        try:
-            page.goto(f"{site}/{path}", wait_until="load")
-            page.wait_for_timeout(300)
-            state = page.evaluate(TABLES)
-        finally:
-            page.close()
+        state = chapter_page(path, width)[0].evaluate(TABLES)
         found = []
         for t in state:
             if t["box_right"] > t["view"] + 1:

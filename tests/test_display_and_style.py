@@ -201,3 +201,24 @@ def test_a_y_axis_title_longer_than_its_panel_is_wrapped():
     assert all(len(line) * display.AXIS_CHAR_PX <= 180 for line in lines)  # 300 - 60 - 60 px of plot
     short = go.Figure(go.Bar(x=["a"], y=[1])).update_layout(title="T", yaxis_title="jobs (thousand)")
     assert display.fit_axis_titles(short).layout.yaxis.title.text == "jobs (thousand)"
+
+
+def test_a_change_to_the_package_or_the_data_drops_the_execution_cache(tmp_path):
+    """jupyter-cache keys a notebook by its own code; the build must not keep outputs made by an older package."""
+    from clusterkit import bench
+
+    (tmp_path / "clusterkit").mkdir()
+    (tmp_path / "datasets").mkdir()
+    module = tmp_path / "clusterkit" / "explorer.py"
+    module.write_text("A = 1\n")
+    (tmp_path / "datasets" / "x.csv").write_text("a\n1\n")
+    cache = tmp_path / "_build" / ".jupyter_cache"
+    cache.mkdir(parents=True)
+    assert bench.forget_stale_outputs(tmp_path) and not cache.exists()  # a cache of unknown origin goes
+    cache.mkdir()
+    assert not bench.forget_stale_outputs(tmp_path) and cache.exists()  # nothing changed since the stamp
+    module.write_text("A = 2\n")
+    assert bench.forget_stale_outputs(tmp_path) and not cache.exists()
+    cache.mkdir()
+    (tmp_path / "datasets" / "x.csv").write_text("a\n2\n")
+    assert bench.forget_stale_outputs(tmp_path) and not cache.exists()
