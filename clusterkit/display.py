@@ -129,6 +129,12 @@ STACK_SCRIPT = """
   var gd = document.getElementById('{plot_id}');
   if (!gd) { return; }
   var S = %s, narrow = null;
+  // plotly.io fixed the wrapper's height for the wide layout: it follows the plot's, or the plot
+  // runs over the caption and the paragraphs below (Ch2's four stacked panels did on a phone)
+  function size(h) {
+    gd.style.height = h + 'px';
+    if (gd.parentNode) { gd.parentNode.style.height = h + 'px'; gd.parentNode.style.minHeight = h + 'px'; }
+  }
   // A wide title that is still wider than the figure wraps once, and the wide layout keeps it.
   function tidy() {
     var el = gd.querySelector('.gtitle'), L = gd._fullLayout, text = gd.layout.title.text || '';
@@ -145,7 +151,7 @@ STACK_SCRIPT = """
     S.wide['title.text'] = out.join('<br>');
     S.wide['margin.t'] = L.margin.t + extra;
     S.wide.height = L.height + extra;
-    gd.style.height = S.wide.height + 'px';
+    size(S.wide.height);
     Plotly.relayout(gd, {'title.text': S.wide['title.text'], 'margin.t': S.wide['margin.t'], height: S.wide.height});
   }
   function fit() {
@@ -156,7 +162,7 @@ STACK_SCRIPT = """
     narrow = now;
     if (first && !now) { tidy(); return; }
     var lay = now ? S.narrow : S.wide;
-    gd.style.height = lay.height + 'px';
+    size(lay.height);
     Plotly.relayout(gd, lay).then(function () { if (!now) { tidy(); } });
   }
   fit();

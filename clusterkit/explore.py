@@ -542,7 +542,12 @@ _SLIDER_SCRIPT = """
     busy = true;
     var after = function () {
       var patch = S.ranges[name] || null;
-      if (S.relayout && narrow) { patch = Object.assign({}, S.narrow, patch || {}); }
+      if (S.relayout && narrow) {
+        patch = Object.assign({}, S.narrow, patch || {});
+        // the narrow layout carries the default run's title: keep the title of the run now shown
+        var now = gd.layout.title && gd.layout.title.text;
+        if (now) { patch['title.text'] = wrap(String(now).replace(/<br>/g, ' '), 34); }
+      }
       var next = function () {
         busy = false;
         if (pending) { var queued = pending; pending = null; draw(queued); }

@@ -117,20 +117,20 @@ def case_locator(case_id: int, *, title: str, note: str = "", window=EAST_CHINA)
     others = cases[cases["case_id"] != case_id]
     fig = basemap(window)
     fig.add_trace(go.Scatter(
-        x=others["lon"], y=others["lat"], mode="markers", name="the other cases",
+        x=others["lon"], y=others["lat"], mode="markers", name="the course's other cases",
         marker=dict(size=8, color="#B8BEC4", line=dict(color="white", width=1)),
         hovertext=[f"{r.case_id}. {r.pathway_en}: {r.case_en}" for r in others.itertuples()],
-        hoverinfo="text", showlegend=False,
+        hoverinfo="text", showlegend=True,
     ))
     row = this.iloc[0]
     name = str(row["place_en"]).split(",")[0]
     note = "<br>".join(textwrap.wrap(note, 24)) if note else ""
     label = f"<b>{name}</b><br>{row['place_zh']}" + (f"<br>{note}" if note else "")
     fig.add_trace(go.Scatter(
-        x=[row["lon"]], y=[row["lat"]], mode="markers", name=row["case_en"],
+        x=[row["lon"]], y=[row["lat"]], mode="markers", name="this chapter's case",
         marker=dict(size=15, color=PALETTE[3], line=dict(color="white", width=2)),
         hovertext=[f"<b>{row['case_en']}</b><br>{row['case_zh']}<br>{row['place_en']}"], hoverinfo="text",
-        showlegend=False,
+        showlegend=True,
     ))
     x0, x1, y0, y1 = window
     if row["lat"] > y1 - (y1 - y0) / 3:
@@ -150,5 +150,8 @@ def case_locator(case_id: int, *, title: str, note: str = "", window=EAST_CHINA)
                            arrowhead=0, arrowcolor=COLORS["reference"], font=dict(size=12, color=COLORS["reference"]),
                            align="left" if west else "right", xanchor="left" if west else "right", yanchor="bottom",
                            bgcolor="rgba(255,255,255,0.9)")
-    fig.update_layout(title=title, height=420, margin=dict(l=60, r=20, t=60, b=50))
+    # the key sits under the map, one entry a line, so that it fits a phone's narrow map
+    fig.update_layout(title=title, height=470, margin=dict(l=60, r=20, t=60, b=100),
+                      legend=dict(orientation="v", x=0, xanchor="left", y=-0.2, yanchor="top", traceorder="reversed",
+                                  font=dict(size=12), bgcolor="rgba(0,0,0,0)"))
     return fig

@@ -198,3 +198,37 @@ def test_every_figure_exposes_its_alt_text(built_html, chapter_page):
             if fig["explorer"] and not (fig["described"] and fig["live"]):
                 problems.append(f"{path}: explorer {fig['id']} has no live caption: {json.dumps(fig)[:200]}")
     assert problems == []
+
+
+TITLE_NOW = """(i) => { const g = document.querySelectorAll('.ck-explorer')[i].querySelector('.plotly-graph-div');
+    const shown = (g.layout.title && g.layout.title.text || '').replace(/<br>/g, ' ');
+    const inputs = Array.from(document.querySelectorAll('.ck-explorer')[i].querySelectorAll('input.ck-range'));
+    const frame = (g._transitionData._frameHash || {})['f' + inputs.map(r => r.value).join('_')];
+    const title = frame && frame.layout && frame.layout.title;
+    return {shown, frame: title ? String(title.text || title).replace(/<br>/g, ' ') : null}; }"""
+
+
+def test_on_a_phone_an_explorer_shows_the_title_of_the_run_it_draws(built_html, chapter_page):
+    """Stacked panels (below 600 px) must not bring back the default run's title (Ch6's "500 firms"
+    stayed when the slider said 1,000). Each slider is moved one step and back: the page is shared."""
+    problems, checked = [], 0
+    for path in _chapters(built_html):
+        page, _ = chapter_page(path, PHONE["width"])
+        for e in range(page.evaluate("document.querySelectorAll('.ck-explorer').length")):
+            n = page.evaluate("(i) => document.querySelectorAll('.ck-explorer')[i].querySelectorAll('input.ck-range').length", e)
+            for k in range(n):
+                slider = page.locator(".ck-explorer").nth(e).locator("input.ck-range").nth(k)
+                at_end = slider.evaluate("r => r.value === r.max")
+                slider.focus()
+                page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
+                page.wait_for_timeout(600)
+                state = page.evaluate(TITLE_NOW, e)
+                if state["frame"] is not None:
+                    checked += 1
+                    if " ".join(state["shown"].split()) != " ".join(state["frame"].split()):
+                        problems.append(f"{path}: explorer {e}, slider {k}: the figure says {state['shown']!r}, "
+                                        f"its run {state['frame']!r}")
+                page.keyboard.press("ArrowRight" if at_end else "ArrowLeft")
+                page.wait_for_timeout(600)
+    assert problems == []
+    assert checked, "no explorer whose title follows its run was found (Chapter 6's does)"

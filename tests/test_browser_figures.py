@@ -1,5 +1,5 @@
 """Every figure of every chapter in headless Chromium, wide and on a phone (issue 8, items 3 and 4):
-its title stays inside it, the labels written on it (a timeline's key events, a map's place names,
+its title stays inside it and its plot above its caption, the labels written on it (a timeline's key events, a map's place names,
 subplot titles and other annotations) never overlap each other or run off it, and at desktop width every key event of a timeline keeps
 its label. Pictures of each figure are saved in artifacts/figures/ to be looked at."""
 from __future__ import annotations
@@ -25,7 +25,9 @@ FIGURES = """() => Array.from(document.querySelectorAll('figure.ck-figure')).map
         .filter(r => r.right > r.left);
     const gd = f.querySelector('.js-plotly-plot');
     const timeline = !!(gd && gd.layout && gd.layout.meta && gd.layout.meta.ck_kind === 'timeline');
+    const cap = f.querySelector('figcaption'), plot = gd ? gd.getBoundingClientRect() : null;
     return {index: i, title: title ? title.textContent : '', box: {left: box.left, right: box.right},
+            plot_bottom: plot ? plot.bottom : null, room_bottom: cap ? cap.getBoundingClientRect().top : box.bottom,
             title_box: t && {left: t.left, right: t.right}, labels: shown, timeline,
             hidden: f.querySelectorAll('.textpoint text[data-ck-hidden]').length};
 })"""
@@ -63,6 +65,9 @@ def test_titles_and_labels_stay_inside_their_figure_and_apart(chapter_page, widt
             if f["title_box"] and (f["title_box"]["left"] < f["box"]["left"] - 1
                                    or f["title_box"]["right"] > f["box"]["right"] + 1):
                 problems.append(f"{where}: the title runs out of the figure")
+            if f["plot_bottom"] is not None and f["plot_bottom"] > f["room_bottom"] + 1:
+                problems.append(f"{where}: the plot runs {f['plot_bottom'] - f['room_bottom']:.0f} px over its "
+                                "caption (its box did not grow with it)")
             labels = f["labels"]
             for k, a in enumerate(labels):
                 if a["left"] < f["box"]["left"] - 1 or a["right"] > f["box"]["right"] + 1:

@@ -116,7 +116,8 @@ def test_case_locator_names_its_case_and_refuses_an_unknown_one():
     assert len(texts) == 1 and "Keqiao" in texts[0] and "a note" in texts[0]
     highlighted = [t for t in fig.data if t.name != "land" and len(t.x) == 1]
     assert len(highlighted) == 1 and abs(highlighted[0].x[0] - 120.5) < 1.0
-    assert sum(len(t.x) for t in fig.data if t.name == "the other cases") == 8
+    assert sum(len(t.x) for t in fig.data if t.name == "the course's other cases") == 8
+    assert {t.name for t in fig.data if t.showlegend} == {"this chapter's case", "the course's other cases"}  # a key for the dots
     with pytest.raises(ValueError, match="no case 12"):
         ck.maps.case_locator(12, title="Where")
 
