@@ -4,7 +4,7 @@ import pytest
 
 import clusterkit as ck
 
-NAMES = ["00_zones_timeline", "01_yuhang_timeline", "02_liushi_timeline", "03_tsinghua_yrd_timeline",
+NAMES = ["00_zones_timeline", "01_yuhang_timeline", "02_liushi_timeline", "03_tsinghua_yrd_timeline", "04_keqiao_timeline",
          "05_zgc_timeline", "06_shenzhen_timeline"]
 
 
