@@ -89,6 +89,11 @@ CHAPTER = Chapter(
                         "That uses the 2020 census, a different count from the yearbook's yearly estimates: keep "
                         "to one basis, the metric 'permanent population (year-end)', and the year 2019."),
                 Mistake(lambda: 1 / population_factor(), "That is 1979 / 2019: divide the later value by the earlier one."),
+                Mistake(lambda: population_factor() * 100,
+                        "That is the factor times 100, as a percentage: give the factor itself, 2019 / 1979."),
+                Mistake(lambda: (population_factor() - 1) * 100,
+                        "That is the growth in percent: give the factor, 2019 / 1979, without subtracting 1 or "
+                        "multiplying by 100."),
             ],
             type_hint="Give one number (a float): the 2019 value divided by the 1979 value.",
             hint="Not yet: select the rows with metric 'permanent population (year-end)' and year 2019 and 1979, "
@@ -132,8 +137,11 @@ CHAPTER = Chapter(
                 "minus firms in the other) at which a firm that prefers the trailing region by `taste` still chooses "
                 "the leading one, i.e. the smallest whole d with agglomeration * d > taste (agglomeration > 0). "
                 "Worked example: lead_needed(1, 0.1) is 11 (a lead of 10 only ties the payoffs, and a tie goes to "
-                "taste). Divide with / and round down with math.floor (1 // 0.1 is 9.0 in Python); compute it yourself "
-                "(do not call the course's function)."
+                "taste). Divide with / and round down with math.floor, adding a tiny tolerance so that a ratio stored "
+                "a hair below a whole number counts as that number (0.3 / 0.1 is 2.9999999999999996 in Python, and "
+                "1 // 0.1 is 9.0): math.floor(taste / agglomeration + 1e-9) + 1, returned as a whole number (int). "
+                "Compute it yourself (do not call the course's function); the grader calls your function on other "
+                "tastes and benefits."
             ),
             reference_function=reference_lead_needed,
             examples=[Example(args=(1, 0.1), expected=11, label="lead_needed(1, 0.1)")],
@@ -154,8 +162,9 @@ CHAPTER = Chapter(
                   "floor division is one short here (1 // 0.1 is 9.0 in Python, because 0.1 is stored as a little more "
                   "than a tenth): divide with / and round down with math.floor."),
             hidden_hint=("Your function is also called with other tastes and benefits, including a benefit larger than the "
-                         "taste (where a lead of one firm is enough). math.ceil gives the tie itself when the ratio is a "
-                         "whole number; the lead must be strictly larger."),
+                         "taste (where a lead of one firm is enough). Return a whole number (int(...)), not a float such "
+                         "as 11.0 from taste / agglomeration + 1; math.ceil gives the tie itself when the ratio is a "
+                         "whole number, and the lead must be strictly larger."),
         ),
         Number(
             id="6.4",

@@ -361,6 +361,7 @@ def test_a_valid_option_gets_the_neutral_mark_not_a_tick():
                  checks=[__import__("clusterkit.grading.spec", fromlist=["in_range"]).in_range(400, 10_000, "h")])
     v = checks.evaluate(_public(rng), to_plain(5000.0))
     assert v.state == "correct" and (None, "within the plausible range 400 to 10,000") in v.messages
+    assert checks._fmt_num(1980) == "1980" and checks._fmt_num(10_000) == "10,000"  # a year has no separator
 
 
 def test_exact_choice_counts_the_spelling_in_check_and_grading():
@@ -612,7 +613,7 @@ def test_a_split_of_points_adds_up():
     results = [{"value": e} for e in expected[:-1]] + [{"error": "KeyError: 'a'"}]
     score = seven.grade(own, results, expected, seven.inputs_as_sent(seven.calls()))
     assert score.fraction == pytest.approx(6 / 7)
-    assert any(f.endswith("You earned 18/7 ≈ 2.57 of 3.") for f in score.feedback)
+    assert any(f.endswith("You earned 18/7 ≈ 2.57 points of 3.") for f in score.feedback)
     ch3 = load_chapter(CH3).exercise("3.4")
     assert ch3.scoring() == "Points: 0.3 for the worked example and 0.3 for each of 9 hidden tests."
 

@@ -174,7 +174,10 @@ def _type_ok(expect: str, plain: dict) -> bool:
 
 
 def _fmt_num(x: float) -> str:
-    return f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
+    """A bound as a reader writes it: 10,000 with a separator, but a year as 1980."""
+    if float(x).is_integer():
+        return f"{int(x):,}" if abs(x) >= 10_000 else f"{int(x)}"
+    return f"{x:g}"
 
 
 def _values(plain: dict) -> list | None:

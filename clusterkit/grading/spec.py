@@ -575,7 +575,7 @@ class Function(Exercise):
         """How the points are split, for the feedback (e.g. "0.5 for the worked example and 0.5
         for each of 5 hidden tests"; a share that is no whole hundredth is written as a fraction,
         "3/7", so that the parts add up). ``earned``: the points given, added when they are not a
-        whole hundredth ("You earned 18/7 ≈ 2.57 of 3.")."""
+        whole hundredth ("You earned 18/7 ≈ 2.57 points of 3.")."""
         weights = self.weights()
         total = sum(weights) + self.inputs_unchanged
         if not total:
@@ -598,7 +598,7 @@ class Function(Exercise):
         text = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
         out = f"Points: {text}."
         if earned is not None and _pts(earned) != f"{round(earned, 2):g}":
-            out += f" You earned {_pts(earned)} ≈ {round(earned, 2):g} of {self.points:g}."
+            out += f" You earned {_pts(earned)} ≈ {round(earned, 2):g} points of {self.points:g}."
         return out
 
     def grade(self, answer: dict, results: list[dict], expected: list[dict] | None = None,
