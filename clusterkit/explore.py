@@ -445,7 +445,7 @@ def _ghost_traces(fig: go.Figure, default: Update, spec: Sequence[int | tuple[in
         x = props.get("x", src.x)
         ys = [default.traces[k].get("y", fig.data[k].y) for k in group]
         y = [sum(float(v or 0) for v in col) for col in zip(*ys)] if len(group) > 1 else list(ys[0])
-        ghost = dict(x=list(x), y=y, name="default", legendgroup="default", showlegend=not ghosts,
+        ghost = dict(x=list(x), y=y, name="default", legendgroup="default", showlegend=False,
                      hoverinfo="skip", xaxis=src.xaxis or "x", yaxis=src.yaxis or "y")
         if src.type == "bar":
             ghost.update(mode="markers", marker=GHOST_BAR, opacity=0.8)
@@ -453,6 +453,16 @@ def _ghost_traces(fig: go.Figure, default: Update, spec: Sequence[int | tuple[in
             colour = (src.line.color if src.line and src.line.color else None) or "#777777"
             ghost.update(mode="lines", line=dict(GHOST_LINE, color=colour), opacity=GHOST_OPACITY)
         ghosts.append(ghost)
+    if ghosts:
+        # One legend entry for them all, drawn as they are: a faint dotted line (each in its series'
+        # colour; grey here) and, if bars have ghosts, the dark tick on each bar.
+        bars = any(g.get("mode") == "markers" for g in ghosts)
+        entry = dict(x=[None], y=[None], name="default", legendgroup="default", showlegend=True, hoverinfo="skip",
+                     mode="lines+markers" if bars else "lines", line=dict(GHOST_LINE, color="#777777"),
+                     xaxis=ghosts[0]["xaxis"], yaxis=ghosts[0]["yaxis"])
+        if bars:
+            entry["marker"] = GHOST_BAR
+        ghosts.append(entry)
     return ghosts
 
 

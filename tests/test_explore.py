@@ -179,9 +179,10 @@ def teaching_toy(**kw):
 def test_the_default_run_is_drawn_faint_in_every_frame():
     ex = teaching_toy()
     fig, _, _ = ex.static_page()
-    assert len(fig["data"]) == 2
-    ghost = fig["data"][1]
+    assert len(fig["data"]) == 3  # the line, its ghost, and the legend's one "default" entry
+    ghost, entry = fig["data"][1], fig["data"][2]
     assert ghost["name"] == "default" and ghost["line"]["dash"] == "dot" and ghost["opacity"] < 1
+    assert not ghost["showlegend"] and entry["showlegend"] and entry["name"] == "default" and entry["line"]["dash"] == "dot"
     assert list(ghost["y"]) == [42, 50.5, 46]  # the model at the defaults a=2, b=0.5
     for frame in fig["frames"]:
         assert frame["traces"] == [0]  # no frame touches the ghost: it stays in every frame
@@ -200,8 +201,9 @@ def test_bar_ghosts_mark_each_bar_or_the_top_of_a_stack():
     ex = Explorer(lambda a: a, [Param("a", "A", 0, 2, 1, 1)], figure=figure, alt="stacked toy",
                   update=lambda r, p: Update(traces=[{"y": [r, 1]}, {"y": [2, r]}]), ghost=[(0, 1)])
     fig, _ = ex.static_figure()
-    ghost = fig["data"][-1]
+    ghost, entry = fig["data"][-2], fig["data"][-1]
     assert ghost["mode"] == "markers" and list(ghost["y"]) == [3, 2]  # 1 + 2 and 1 + 1 at a = 1
+    assert entry["mode"] == "lines+markers" and entry["marker"]["symbol"] == "line-ew"  # the legend shows the tick
 
 
 def test_axes_fit_what_moves_over_all_frames():

@@ -355,4 +355,4 @@ def test_fit_figures_draw_the_fits_they_are_given():
     band = bass.bootstrap(f25, n=20, seed=1, t=np.arange(1, 26), kind="per_period")
     fig = figs.fits_with_bands(s, {"all": band}, title="t", truth=(0.006, 0.45, 5000))
     _titled(fig)
-    assert "illustrative" in fig.data[0].name and len(fig.data) == 4
+    assert "illustrative" in fig.data[0].name and len(fig.data) == 5  # bars of the fitted years, later bars, band, fit, truth

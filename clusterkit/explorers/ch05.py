@@ -107,7 +107,7 @@ def _label(value: float, qualifier: str) -> str:
 def figure() -> go.Figure:
     """Axes, titles and units, the data points; the model curves come from :func:`update`."""
     zeros = [0.0] * len(YEARS)
-    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.12, column_widths=[0.52, 0.48],
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.16, column_widths=[0.52, 0.48],
                         subplot_titles=("Firms founded by each year (log scale)", "New firms a year (log scale)"))
     fig.add_trace(go.Scatter(x=list(YEARS), y=zeros, mode="lines", name="Bass model: firms",
                              line=dict(color=COLORS["primary"], width=3),
@@ -118,7 +118,7 @@ def figure() -> go.Figure:
         x=list(fit["year"]), y=list(fit["value"]), mode="markers+text", name="technology firms, all sizes (fitted)",
         marker=dict(size=12, color=COLORS["negative"], line=dict(color="white", width=1)),
         text=[f"{_label(v, q)} ({y})" for v, q, y in zip(fit["value"], fit["qualifier"], fit["year"])],
-        textposition=["bottom right", "middle right", "bottom right"][: len(fit)], textfont=dict(size=11),
+        textposition=["bottom right", "middle right", "top left"][: len(fit)], textfont=dict(size=11),
         hovertext=[f"<b>{y}: {_label(v, q)} firms</b><br>{b}" for y, v, q, b in
                    zip(fit["year"], fit["value"], fit["qualifier"], fit["basis"])],
         hoverinfo="text", cliponaxis=False), row=1, col=1)
@@ -143,7 +143,9 @@ def figure() -> go.Figure:
                   row=1, col=2)
     fig.update_yaxes(title_text="firms founded since 1980 (count, log scale)", type="log", range=LOG_RANGE,
                      row=1, col=1)
-    fig.update_yaxes(title_text="new firms a year (firms/yr, log scale)", type="log", range=RATE_RANGE, row=1, col=2)
+    # one tick a power of ten: plotly's in-between "2" and "5" ticks read as 2 and 5 below 1 (they are 0.2, 0.5)
+    fig.update_yaxes(title_text="new firms a year (firms/yr, log scale)", type="log", range=RATE_RANGE, dtick=1,
+                     row=1, col=2)
     fig.update_xaxes(title_text="year", range=[FIRST - 1, LAST + 2], dtick=10, row=1, col=1)
     fig.update_xaxes(title_text="year", range=[FIRST - 1, LAST + 2], dtick=10, row=1, col=2)
     fig.update_layout(

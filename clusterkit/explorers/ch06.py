@@ -74,8 +74,8 @@ def figure() -> go.Figure:
     """Axes, titles and units; the data come from :func:`update`."""
     s = settings()
     fig = make_subplots(
-        rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.12,
-        subplot_titles=(f"Where the {int(s['runs'])} runs end", "A few histories, and the lock-in bound"),
+        rows=1, cols=2, column_widths=[0.5, 0.5], horizontal_spacing=0.16,
+        subplot_titles=(f"Where the {int(s['runs'])} runs end", "Five histories and the bound"),
     )
     zeros = [0.0] * len(CENTRES)
     fig.add_trace(go.Bar(x=CENTRES, y=zeros, width=0.05, name="shares mixed", marker_color=COLORS["primary"],

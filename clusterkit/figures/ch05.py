@@ -48,6 +48,10 @@ _SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star")
 PREFIX = {"more_than": "> ", "approaching": "< ", "about": "≈ ", "exact": ""}
 
 
+#: A legend under the plot, in rows: at the side it squeezed the plot on a wide screen and covered it on a phone.
+LEGEND_BELOW = dict(orientation="h", x=0, xanchor="left", y=-0.2, yanchor="top", font=dict(size=12))
+
+
 def _label(value: float, qualifier: str) -> str:
     return f"{PREFIX.get(str(qualifier), '')}{value:,.0f}"
 
@@ -93,8 +97,8 @@ def counts_by_basis(rows: pd.DataFrame, *, title: str, series: Sequence[str] | N
             hoverinfo="text", cliponaxis=False,
         ))
     fig.update_yaxes(title_text="firms (count, log scale)", type="log")
-    fig.update_xaxes(title_text="year", range=[1980, 2027], dtick=5)
-    fig.update_layout(title=title, height=520, legend=dict(title_text="What is counted", font=dict(size=12)))
+    fig.update_xaxes(title_text="year", range=[1980, 2027], nticks=10)
+    fig.update_layout(title=title, height=620, legend={**LEGEND_BELOW, "title_text": "What is counted"})
     return fig
 
 
@@ -122,8 +126,8 @@ def income_by_basis(rows: pd.DataFrame, *, title: str) -> go.Figure:
             hoverinfo="text", cliponaxis=False,
         ))
     fig.update_yaxes(title_text="total income (trillion yuan, nominal)", rangemode="tozero")
-    fig.update_xaxes(title_text="year", range=[2012.5, 2025], dtick=1)
-    fig.update_layout(title=title, height=440, legend=dict(title_text="Period and kind", font=dict(size=12)))
+    fig.update_xaxes(title_text="year", range=[2012.5, 2025], nticks=8)
+    fig.update_layout(title=title, height=520, legend={**LEGEND_BELOW, "title_text": "Period and kind"})
     return fig
 
 
@@ -148,8 +152,8 @@ def three_point_fits(fits: Mapping[str, bass.Fit], points: Mapping[str, pd.DataF
         fig.add_annotation(x=peak, y=0.04 + 0.1 * k, yref="paper", text=f"peak {peak:.1f}", showarrow=False,
                            xanchor="left", font=dict(size=12, color=colour), bgcolor="rgba(255,255,255,0.8)")
     fig.update_yaxes(title_text="firms founded since 1980 (count, log scale)", type="log")
-    fig.update_xaxes(title_text="year", range=[bass.ORIGIN, last_year + 1])
-    fig.update_layout(title=title, height=460, legend=dict(font=dict(size=12)))
+    fig.update_xaxes(title_text="year", range=[bass.ORIGIN, last_year + 1], nticks=6)
+    fig.update_layout(title=title, height=540, legend=LEGEND_BELOW)
     return fig
 
 
@@ -161,9 +165,13 @@ def fits_with_bands(series: pd.DataFrame, bands: Mapping[str, bass.Bootstrap], *
     years = series["year"].to_numpy()
     first = next(iter(bands.values()))
     used = set(np.asarray(first.fit.t, dtype=int))
-    colours = [COLORS["muted"] if y in used else "#C9CDD1" for y in years]
-    fig = go.Figure(go.Bar(x=years, y=series["new_firms"], name="new firms a year (illustrative data)",
-                           marker_color=colours, hovertemplate="year %{x}: %{y} new firms<extra></extra>"))
+    early = np.array([y in used for y in years])
+    fig = go.Figure(go.Bar(x=years[early], y=series["new_firms"].to_numpy()[early],
+                           name=f"new firms a year, the first {early.sum()} years (illustrative data)",
+                           marker_color=COLORS["muted"], hovertemplate="year %{x}: %{y} new firms<extra></extra>"))
+    fig.add_trace(go.Bar(x=years[~early], y=series["new_firms"].to_numpy()[~early], name="new firms a year, later years",
+                         marker_color="#C9CDD1", hovertemplate="year %{x}: %{y} new firms<extra></extra>",
+                         showlegend=bool((~early).any())))
     for k, (name, boot) in enumerate(bands.items()):
         colour = PALETTE[k % len(PALETTE)]
         fill = "rgba(0,114,178,0.18)" if k == 0 else "rgba(230,159,0,0.22)"
@@ -180,6 +188,6 @@ def fits_with_bands(series: pd.DataFrame, bands: Mapping[str, bass.Bootstrap], *
                                  line=dict(color="#111111", width=2, dash="dash"),
                                  hovertemplate="year %{x}: %{y:,.0f} (true)<extra></extra>"))
     fig.update_yaxes(title_text="new firms a year (firms/yr)", rangemode="tozero")
-    fig.update_xaxes(title_text="years since the district opened (illustrative)", dtick=2)
-    fig.update_layout(title=title, height=500, bargap=0.15, legend=dict(font=dict(size=12)))
+    fig.update_xaxes(title_text="years since the district opened<br>(illustrative)", nticks=13)
+    fig.update_layout(title=title, height=600, bargap=0.15, barmode="overlay", legend=LEGEND_BELOW)
     return fig
