@@ -86,21 +86,28 @@ def counts_by_source(rows: pd.DataFrame, *, title: str, wrap: int = 40) -> go.Fi
     lo, hi = np.log10(df["value"].min()) - 0.35, np.log10(df["value"].max()) + 0.45
     fig.update_xaxes(type="log", title_text="count (log scale)", range=[lo, hi],
                      showgrid=True, tickvals=ticks, ticktext=[f"{t:,}" for t in ticks], tickangle=0)
-    fig.update_yaxes(title_text="what is counted (year)", categoryorder="array", categoryarray=order,
-                     automargin=True)
+    # What is counted is written over each row, across the whole width, not as tick labels at the side:
+    # those took two thirds of a phone's width and left the values a sliver.
+    fig.update_yaxes(showticklabels=False, categoryorder="array", categoryarray=order, range=[-0.6, len(order) - 0.2])
+    for lab in order:
+        fig.add_annotation(x=0, xref="paper", y=lab, yref="y", text=lab, showarrow=False, xanchor="left",
+                           yanchor="bottom", yshift=10, align="left", font=dict(size=12, color=COLORS["reference"]))
     # a dotted line between the years, so that counts of different years are not read as one series
     years = [df.loc[df["label"] == lab, "_y"].iloc[0] for lab in order]
     for j in range(1, len(order)):
         if years[j] != years[j - 1]:
-            fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=j - 0.5, y1=j - 0.5,
+            # above the lower row's label, which sits over its markers (up to about j - 0.4)
+            fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=j - 0.25, y1=j - 0.25,
                           line=dict(color=COLORS["muted"], width=1, dash="dot"))
     fig.update_layout(
-        title=dict(text=title, xref="container", x=0.01), height=250 + 56 * len(order),
-        legend=dict(orientation="h", x=0, y=-0.1, yanchor="top", title_text="Colour = source:",
+        title=dict(text=title, xref="container", x=0.01), height=340 + 66 * len(order),  # margins + a row each
+        # the colour key 70 px under the plot, below the axis title, whatever the number of rows
+        # both keys one entry a line: in rows they ran off a phone's screen
+        legend=dict(orientation="v", x=0, y=-70 / (66 * len(order)), yanchor="top", title_text="Colour = source:",
                     font=dict(size=12)),
-        legend2=dict(orientation="h", x=0, y=1, yanchor="bottom", title_text="Shape = how it is stated:",
+        legend2=dict(orientation="v", x=0, y=1.01, yanchor="bottom", title_text="Shape = how it is stated:",
                      font=dict(size=12)),
-        margin=dict(l=20, r=20, t=100, b=150),
+        margin=dict(l=20, r=20, t=150, b=190),
     )
     return fig
 
