@@ -80,7 +80,7 @@ CHAPTER = Chapter(
                 "earlier. Keep one decimal or more."
             ),
             answer=turnover_factor,
-            abs=0.1,
+            abs=0.06,
             checks=[in_range(1, 100_000, "A factor of growth is the later value divided by the earlier one: above 1 here.")],
             mistakes=[
                 Mistake(lambda: turnover_factor() - 1, "That is the increase as a multiple of 1988 (factor - 1); the "
@@ -161,6 +161,8 @@ CHAPTER = Chapter(
                 Case(([5, 4, 3], [4, 3, 2], 0), label="a budget of 0: nothing fits"),
                 Case(([3, 4, 5], [1, 2, 3], 100), label="a budget that fits everything"),
                 Case(([1, 3, 2, 6], [1, 3, 2, 5], 6), label="ties in the ratio: earlier first"),
+                Case(([2, 4], [1, 2], 2), label="a tie whose order changes the total: the earlier item first (2, not 4)"),
+                Case(([5, 3], [4, 3], 7), label="an item whose cost is exactly what is left is taken"),
                 Case(([8, 1, 7, 4, 9], [5, 1, 6, 2, 8], 11), label="five items, a skip and a later fit"),
             ],
             forbidden=["greedy_knapsack", "modified_greedy", "greedy_plan", "value_chain"],
