@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import importlib
 
-from .shared import LQ_SCALE, bars, lq_heatmap, shift_share_bars, timeline, to_timestamp
+from .shared import LQ_SCALE, bars, key_above, lq_heatmap, shift_share_bars, timeline, to_timestamp
 
-__all__ = ["LQ_SCALE", "bars", "lq_heatmap", "shift_share_bars", "timeline", "to_timestamp"]
+__all__ = ["LQ_SCALE", "bars", "key_above", "lq_heatmap", "shift_share_bars", "timeline", "to_timestamp"]
 
 
 def __getattr__(name: str):

@@ -97,10 +97,13 @@ def turnover_by_basis(figures: pd.DataFrame, *, title: str) -> go.Figure:
                                                         part["basis"], part["source"], low)],
                 hoverinfo="text", cliponaxis=False,
             ))
-    fig.update_yaxes(title_text="transaction volume (100m yuan, nominal, log scale)", type="log")
-    fig.update_xaxes(title_text="year and period (evenly spaced, not to scale)", type="category",
+    # a tick a power of ten (plotly's in-between "2" and "5" read as 2 and 5 below 1); the key above the plot
+    # (at the side it covered the labels, on a phone the plot)
+    fig.update_yaxes(title_text="transaction volume (100m yuan, nominal, log scale)", type="log", dtick=1)
+    fig.update_xaxes(title_text="year and period<br>(evenly spaced, not to scale)", type="category",
                      categoryorder="array", categoryarray=order)
-    fig.update_layout(title=title, height=500, legend=dict(title_text="Basis and period", font=dict(size=12)))
+    fig.update_layout(title=title, height=460)
+    shared.key_above(fig, "Basis and period")
     return fig
 
 
@@ -117,11 +120,12 @@ def chain_profile(chain: vc.Chain, *, title: str) -> go.Figure:
     fig.add_trace(go.Bar(
         x=names, y=outside.round(2), name="bought from outside", marker_color="#D9D9D9",
         marker_line=dict(color=COLORS["muted"], width=1),
-        text=[f"missing: cost {c:g}" if m else "" for c, m in zip(chain.cost, missing)],
-        textposition="outside", textfont=dict(size=11, color=COLORS["reference"]), cliponaxis=False,
+        text=[f"missing<br>cost {c:g}" if m else "" for c, m in zip(chain.cost, missing)],
+        textposition="outside", textfont=dict(size=12, color=COLORS["reference"]), cliponaxis=False,
+        constraintext="none",  # plotly shrinks a label to its bar's width: on a phone, to nothing
         hovertemplate="%{x}: %{y:.1f} bought from outside (100m yuan a year)<extra></extra>"))
-    fig.update_layout(title=title, barmode="stack", height=440,
-                      legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom"))
-    fig.update_xaxes(title_text="link of the chain (upstream → downstream)")
+    fig.update_layout(title=title, barmode="stack", height=440)
+    shared.key_above(fig)
+    fig.update_xaxes(title_text="link of the chain<br>(upstream → downstream)")
     fig.update_yaxes(title_text="value added (100m yuan a year)", rangemode="tozero")
     return fig

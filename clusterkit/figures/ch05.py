@@ -48,10 +48,6 @@ _SYMBOLS = ("circle", "diamond", "square", "triangle-up", "cross", "x", "star")
 PREFIX = {"more_than": "> ", "approaching": "< ", "about": "≈ ", "exact": ""}
 
 
-#: A legend under the plot, in rows: at the side it squeezed the plot on a wide screen and covered it on a phone.
-LEGEND_BELOW = dict(orientation="h", x=0, xanchor="left", y=-0.2, yanchor="top", font=dict(size=12))
-
-
 def _label(value: float, qualifier: str) -> str:
     return f"{PREFIX.get(str(qualifier), '')}{value:,.0f}"
 
@@ -96,9 +92,10 @@ def counts_by_basis(rows: pd.DataFrame, *, title: str, series: Sequence[str] | N
                        zip(part["year"], part["value"], part["qualifier"], part["basis"], part["source"])],
             hoverinfo="text", cliponaxis=False,
         ))
-    fig.update_yaxes(title_text="firms (count, log scale)", type="log")
+    fig.update_yaxes(title_text="firms (count, log scale)", type="log", dtick=1)  # a tick a power of ten
     fig.update_xaxes(title_text="year", range=[1980, 2027], nticks=10)
-    fig.update_layout(title=title, height=620, legend={**LEGEND_BELOW, "title_text": "What is counted"})
+    fig.update_layout(title=title, height=520)
+    shared.key_above(fig, "What is counted")
     return fig
 
 
@@ -127,7 +124,8 @@ def income_by_basis(rows: pd.DataFrame, *, title: str) -> go.Figure:
         ))
     fig.update_yaxes(title_text="total income (trillion yuan, nominal)", rangemode="tozero")
     fig.update_xaxes(title_text="year", range=[2012.5, 2025], nticks=8)
-    fig.update_layout(title=title, height=520, legend={**LEGEND_BELOW, "title_text": "Period and kind"})
+    fig.update_layout(title=title, height=440)
+    shared.key_above(fig, "Period and kind")
     return fig
 
 
@@ -151,9 +149,10 @@ def three_point_fits(fits: Mapping[str, bass.Fit], points: Mapping[str, pd.DataF
         fig.add_vline(x=peak, line=dict(color=colour, width=1, dash="dot"))
         fig.add_annotation(x=peak, y=0.04 + 0.1 * k, yref="paper", text=f"peak {peak:.1f}", showarrow=False,
                            xanchor="left", font=dict(size=12, color=colour), bgcolor="rgba(255,255,255,0.8)")
-    fig.update_yaxes(title_text="firms founded since 1980 (count, log scale)", type="log")
+    fig.update_yaxes(title_text="firms founded since 1980 (count, log scale)", type="log", dtick=1)
     fig.update_xaxes(title_text="year", range=[bass.ORIGIN, last_year + 1], nticks=6)
-    fig.update_layout(title=title, height=540, legend=LEGEND_BELOW)
+    fig.update_layout(title=title, height=460)
+    shared.key_above(fig)
     return fig
 
 
@@ -189,5 +188,6 @@ def fits_with_bands(series: pd.DataFrame, bands: Mapping[str, bass.Bootstrap], *
                                  hovertemplate="year %{x}: %{y:,.0f} (true)<extra></extra>"))
     fig.update_yaxes(title_text="new firms a year (firms/yr)", rangemode="tozero")
     fig.update_xaxes(title_text="years since the district opened<br>(illustrative)", nticks=13)
-    fig.update_layout(title=title, height=600, bargap=0.15, barmode="overlay", legend=LEGEND_BELOW)
+    fig.update_layout(title=title, height=500, bargap=0.15, barmode="overlay")
+    shared.key_above(fig)
     return fig

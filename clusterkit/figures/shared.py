@@ -22,6 +22,28 @@ LQ_SCALE = [[0.0, "#0072B2"], [0.5, "#F7F7F7"], [1.0, "#D55E00"]]
 ROW_LABEL_CHARS = 16
 
 
+#: Height of one line of a key (legend), px, and of the title line above the key.
+KEY_LINE_PX, TITLE_PX = 21, 64
+
+
+def key_above(fig: go.Figure, title: str = "") -> go.Figure:
+    """Put the figure's key (legend) between its title and its plot, one entry a line.
+
+    At the side a key squeezes the plot on a wide screen and covers it on a phone; under the plot it
+    collides with tick labels whose height depends on the screen (rotated years). Above, its height is
+    known: the top margin is made to hold it (the page's title script adds room when the title wraps)."""
+    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    lines = entries + (1 if title else 0)
+    fig.update_layout(
+        legend=dict(orientation="v", x=0, xanchor="left", y=1.0, yanchor="bottom", title_text=title,
+                    font=dict(size=12), bgcolor="rgba(0,0,0,0)"),
+        margin=dict(t=TITLE_PX + KEY_LINE_PX * lines + 12),
+        title=dict(y=1, yref="container", yanchor="top", pad=dict(t=20)),  # the title on top, the key under it
+    )
+    fig.update_layout(height=(fig.layout.height or 450) + KEY_LINE_PX * lines)
+    return fig
+
+
 def to_timestamp(dates: pd.Series) -> pd.Series:
     """ISO dates of any precision (YYYY, YYYY-MM, YYYY-MM-DD) as timestamps (start of period)."""
     text = dates.astype("string")
