@@ -502,6 +502,9 @@ _EXPLORER_CSS = """<style>
 @media (min-width: 720px) { .ck-explorer .ck-controls { grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); } }
 .ck-explorer .ck-control label { display: block; font-size: .9rem; line-height: 1.3; margin-bottom: .3rem; }
 .ck-explorer .ck-row { display: flex; align-items: center; gap: .75rem; }
+/* a long value ("0 (100m yuan a year per pair)") goes under its slider on a phone, not beside it */
+@media (max-width: 600px) { .ck-explorer .ck-row { flex-wrap: wrap; row-gap: .1rem; }
+  .ck-explorer .ck-row output { flex-basis: 100%; } }
 .ck-explorer input.ck-range { flex: 1 1 auto; min-width: 0; width: 100%; height: 1.75rem; margin: 0;
   accent-color: #0072B2; cursor: pointer; }
 .ck-explorer input.ck-range:focus-visible { outline: 3px solid #E69F00; outline-offset: 2px; border-radius: 3px; }

@@ -115,7 +115,7 @@ CHAPTER = Chapter(
                  "'online platform']), then take ['value'].sum().",
         ),
         Number(
-            id="4.3",
+            id="4.7",
             variable="best_value_13",
             points=2,
             prompt=(
@@ -204,7 +204,7 @@ CHAPTER = Chapter(
             hint="Look at which adjacent pairs become local when fibre is recruited alone, yarn alone, and both.",
         ),
         Choice(
-            id="4.7",
+            id="4.3",
             variable="turnover_reading",
             points=2,
             prompt=(
@@ -217,3 +217,6 @@ CHAPTER = Chapter(
         ),
     ],
 )
+
+# The exercises in the order the page asks them (their numbers follow the page).
+CHAPTER.exercises.sort(key=lambda ex: int(ex.id.split(".")[1]))

@@ -133,7 +133,7 @@ CHAPTER = Chapter(
             },
         ),
         Number(
-            id="5.3",
+            id="5.5",
             variable="peak_1984_50",
             points=2,
             prompt=(
@@ -155,7 +155,7 @@ CHAPTER = Chapter(
             hint="Not yet: fit = bass.fit_bass([4, 6, 38], [50, 140, 20000]); the answer is 1980 + fit.peak_time.",
         ),
         Function(
-            id="5.4",
+            id="5.3",
             variable="bass_new_firms",
             points=3,
             prompt=(
@@ -192,7 +192,7 @@ CHAPTER = Chapter(
             ),
         ),
         Number(
-            id="5.5",
+            id="5.7",
             variable="m_first12",
             points=2,
             prompt=(
@@ -216,7 +216,7 @@ CHAPTER = Chapter(
             hint="Not yet: keep the rows with year <= 12, fit new_firms with kind=\"per_period\", and read fit.params[\"m\"].",
         ),
         Choice(
-            id="5.6",
+            id="5.4",
             variable="peak_lever",
             points=2,
             prompt=(
@@ -230,7 +230,7 @@ CHAPTER = Chapter(
             hint="Look at the formula for t*: which of p, q and m appear in it?",
         ),
         Choice(
-            id="5.7",
+            id="5.6",
             variable="three_points",
             points=2,
             prompt=(
@@ -274,3 +274,6 @@ CHAPTER = Chapter(
         ),
     ],
 )
+
+# The exercises in the order the page asks them (their numbers follow the page).
+CHAPTER.exercises.sort(key=lambda ex: int(ex.id.split(".")[1]))

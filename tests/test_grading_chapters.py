@@ -39,7 +39,7 @@ def _notebook(number: int) -> Path:
 #: Functions whose key calls what students may not (the course's own implementation): written as a
 #: student would, by hand.
 BY_HAND = {
-    "5.4": (
+    "5.3": (  # bass_new_firms
         "def bass_new_firms(p, q, m, years):\n"
         "    new, before = [], 0.0\n"
         "    for _ in range(int(years)):\n"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -83,7 +84,10 @@ def _appears(value: float, text: str) -> bool:
     if isinstance(value, int) or float(value).is_integer() or abs(value) < 1e-9:
         return False  # small whole numbers appear everywhere (points, ranges, labels)
     digits = f"{value:.4g}"
-    return len(digits.replace("-", "").replace(".", "").lstrip("0")) >= 4 and digits in text
+    if len(digits.replace("-", "").replace(".", "").lstrip("0")) < 4:
+        return False
+    # as a number of its own, not a run of digits inside a hex hash ("34bb1072440ea358" holds "2440")
+    return re.search(rf"(?<![\w.]){re.escape(digits)}(?![\w])", text) is not None
 
 
 # ---------------------------------------------------------------------- the answer hash

@@ -40,6 +40,10 @@ SHORT = {"fibre": "Fibre", "yarn": "Yarn", "weaving": "Weaving", "dyeing": "Dyei
 DEFAULT_BUDGET = 9
 
 
+#: The bonus slider's top (100m yuan a year per pair).
+MAX_BONUS = 10
+
+
 @functools.lru_cache(maxsize=1)
 def chain() -> vc.Chain:
     """The illustrative chain (loaded once)."""
@@ -79,6 +83,8 @@ def figure() -> go.Figure:
     fig.add_trace(go.Bar(x=BARS, y=[0, 0, 0], name="links' own value added", marker_color=COLORS["primary"],
                          hovertemplate="%{x}: links' own %{y:.1f} (100m yuan a year)<extra></extra>"), row=1, col=2)
     fig.add_trace(go.Bar(x=BARS, y=[0, 0, 0], name="linkage bonus", marker_color=COLORS["positive"],
+                         text=["", "", ""], textposition="outside", textfont=dict(size=11, color=COLORS["reference"]),
+                         constraintext="none", cliponaxis=False,
                          hovertemplate="%{x}: linkage bonus %{y:.1f} (100m yuan a year)<extra></extra>"),
                   row=1, col=2)
     fig.update_xaxes(title_text="Link of the chain (upstream → downstream)", range=[0.5, n + 0.5],
@@ -87,7 +93,10 @@ def figure() -> go.Figure:
                      ticktext=["Exact<br>(best subset)", "Greedy<br>(value per cost)"], zeroline=False, showgrid=False,
                      row=1, col=1)
     fig.update_xaxes(title_text="Plan", row=1, col=2)
-    fig.update_yaxes(title_text="Local value added (100m yuan a year)", rangemode="tozero", row=1, col=2)
+    # stacked bars: the explorer fits an axis to each trace, not to their sum, so the top is set here,
+    # from the largest plan the sliders reach (the whole budget, the largest bonus)
+    top = vc.recruitment(ch, _total_cost(ch) + 1, MAX_BONUS).best.value_added
+    fig.update_yaxes(title_text="Local value added (100m yuan a year)", range=[0, 1.12 * top], row=1, col=2)
     fig.update_layout(
         title=dict(text=_title(DEFAULT_BUDGET), yref="container", y=1, yanchor="top", pad=dict(t=14)),
         barmode="stack",
@@ -98,7 +107,12 @@ def figure() -> go.Figure:
 
 
 def _title(budget: float) -> str:
-    return f"Filling a textile chain with {budget:g} (100m yuan): greedy or exact? (illustrative data)"
+    return f"A budget of {budget:g} (100m yuan): greedy or exact? (illustrative)"
+
+
+def _total_cost(ch: vc.Chain) -> int:
+    """What recruiting every missing link costs (100m yuan): the budget slider's top, less one."""
+    return int(sum(ch.cost[ch.index(link)] for link in ch.missing))
 
 
 def _chain_traces(r: vc.Recruitment) -> list[dict]:
@@ -179,18 +193,20 @@ def update(result: vc.Recruitment, params: Mapping[str, float]) -> Update:
     """The chain's markers and linked pairs for both plans, the stacked bars, the title and the readout."""
     bonus = result.bonus
     parts = [_own_and_bonus(p, bonus) for p in (result.today, result.greedy, result.best)]
-    bars = [{"y": [own for own, _ in parts]}, {"y": [extra for _, extra in parts]}]
+    # what each plan spends of the budget, over its bar: greedy often leaves some unspent
+    spent = ["", *(f"spent {p.cost:g} of {result.budget:g}" for p in (result.greedy, result.best))]
+    bars = [{"y": [own for own, _ in parts]}, {"y": [extra for _, extra in parts], "text": spent}]
     return Update(traces=_chain_traces(result) + bars, title=_title(result.budget), readout=readout(result))
 
 
 def explorer() -> Explorer:
-    total = int(sum(chain().cost[chain().index(l)] for l in chain().missing))
+    total = _total_cost(chain())
     return Explorer(
         model=model,
         params=[
             Param("budget", "Recruitment budget (100m yuan, one-off)", 0, total + 1, 1, DEFAULT_BUDGET,
                   fmt="{:.0f}", unit="(100m yuan)", short="budget"),
-            Param("bonus", "Linkage bonus per pair of adjacent local links (100m yuan a year)", 0, 10, 0.5, 0,
+            Param("bonus", "Linkage bonus per pair of adjacent local links (100m yuan a year)", 0, MAX_BONUS, 0.5, 0,
                   static_step=1, fmt="{:g}", unit="(100m yuan a year per pair)", short="linkage bonus"),
         ],
         figure=figure,
