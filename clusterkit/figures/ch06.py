@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import shared
 from ..models.urn import Runs
 from ..style import COLORS, PALETTE
 
@@ -80,8 +81,11 @@ def histories(runs: Runs, *, title: str, n_show: int = 6, legend: bool = True) -
             line=dict(color=COLORS["reference"], dash="dash", width=1.5), hoverinfo="skip",
         ))
     fig.add_hline(y=0.5, line=dict(color=COLORS["muted"], dash="dot", width=1))
-    fig.update_layout(title=title, height=460, legend=dict(orientation="h", x=0, y=-0.22))
-    fig.update_xaxes(title_text="Firms arrived (count, log scale)", type="log",
+    fig.update_layout(title=title, height=420)
+    if legend:
+        # the key between title and plot: under it, on a phone, it squeezed the plot to a sliver
+        shared.key_above(fig)
+    fig.update_xaxes(title_text="Firms arrived (count, log scale)", type="log", dtick=1,
                      range=[0, math.log10(runs.n_firms) + 0.02])
     fig.update_yaxes(title_text="Region A's share of all firms (%)", range=[0, 1], tickformat=".0%")
     return fig
