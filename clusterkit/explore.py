@@ -814,10 +814,16 @@ def _narrow_layout(fig: dict, panel_px: int) -> tuple[dict, dict]:
     lines = {i: _wrap(annotations[k].get("text", ""), 40).count("<br>") + 1 for i, k in titles.items()}
     above = [18 * lines.get(i, 0) for i in range(len(panels))] or [0]  # px of subplot title over each panel
     gap = 92  # the x axis title and ticks of the panel above
+    # words as tick labels (link names, sectors) stand upright on a phone: room for them under their panel
+    words = {}
+    for i, (xkey, _, _, _) in enumerate(panels):
+        labels = [str(t) for t in (layout.get(xkey, {}).get("ticktext") or []) if isinstance(t, str)]
+        longest = max((max(len(part) for part in t.split("<br>")) for t in labels), default=0)
+        words[i] = max(0, 7 * longest - 24)
     modebar = 30  # the title starts below plotly's toolbar, which a touch screen shows
     top = modebar + 21 * title_lines + 14 + legend_px + 16 + above[0]
     bottom = 64
-    plot = n * panel_px + sum(gap + above[i] for i in range(1, len(panels)))
+    plot = n * panel_px + sum(gap + words[i - 1] + above[i] for i in range(1, len(panels)))
     narrow: dict = {
         "height": top + plot + bottom,
         "margin.t": top, "margin.b": bottom, "margin.l": 58, "margin.r": 14,
@@ -832,7 +838,7 @@ def _narrow_layout(fig: dict, panel_px: int) -> tuple[dict, dict]:
     y = plot  # px from the bottom of the plot area to the top of the next panel
     for i, (xkey, ykey, xdom, ydom) in enumerate(panels):
         if i:
-            y -= gap + above[i]
+            y -= gap + words[i - 1] + above[i]
         hi, lo = y / plot, (y - panel_px) / plot
         y -= panel_px
         narrow[f"{xkey}.domain"] = [0, 1]

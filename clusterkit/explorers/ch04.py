@@ -75,7 +75,7 @@ def figure() -> go.Figure:
                              textposition="bottom center", textfont=dict(size=11, color=COLORS["reference"]),
                              hovertemplate="%{hovertext}<extra></extra>", hovertext=[], text=[], cliponaxis=False),
                   row=1, col=1)
-    fig.add_trace(go.Scatter(x=[], y=[], mode="markers+text", name="missing (cost in 100m yuan)",
+    fig.add_trace(go.Scatter(x=[], y=[], mode="markers+text", name="missing (its cost, 100m yuan)",
                              marker=dict(symbol="square-open", size=22, color=COLORS["muted"], line=dict(width=2.5)),
                              textposition="bottom center", textfont=dict(size=11, color=COLORS["muted"]),
                              hovertemplate="%{hovertext}<extra></extra>", hovertext=[], text=[], cliponaxis=False),
@@ -194,7 +194,7 @@ def update(result: vc.Recruitment, params: Mapping[str, float]) -> Update:
     bonus = result.bonus
     parts = [_own_and_bonus(p, bonus) for p in (result.today, result.greedy, result.best)]
     # what each plan spends of the budget, over its bar: greedy often leaves some unspent
-    spent = ["", *(f"spent {p.cost:g} of {result.budget:g}" for p in (result.greedy, result.best))]
+    spent = ["", *(f"spent {p.cost:g}<br>of {result.budget:g}" for p in (result.greedy, result.best))]
     bars = [{"y": [own for own, _ in parts]}, {"y": [extra for _, extra in parts], "text": spent}]
     return Update(traces=_chain_traces(result) + bars, title=_title(result.budget), readout=readout(result))
 
