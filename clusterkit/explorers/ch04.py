@@ -75,7 +75,7 @@ def figure() -> go.Figure:
                              textposition="bottom center", textfont=dict(size=11, color=COLORS["reference"]),
                              hovertemplate="%{hovertext}<extra></extra>", hovertext=[], text=[], cliponaxis=False),
                   row=1, col=1)
-    fig.add_trace(go.Scatter(x=[], y=[], mode="markers+text", name="missing (its cost, 100m yuan)",
+    fig.add_trace(go.Scatter(x=[], y=[], mode="markers+text", name="missing (its cost)",
                              marker=dict(symbol="square-open", size=22, color=COLORS["muted"], line=dict(width=2.5)),
                              textposition="bottom center", textfont=dict(size=11, color=COLORS["muted"]),
                              hovertemplate="%{hovertext}<extra></extra>", hovertext=[], text=[], cliponaxis=False),
@@ -87,7 +87,7 @@ def figure() -> go.Figure:
                          constraintext="none", cliponaxis=False,
                          hovertemplate="%{x}: linkage bonus %{y:.1f} (100m yuan a year)<extra></extra>"),
                   row=1, col=2)
-    fig.update_xaxes(title_text="Link of the chain (upstream → downstream)", range=[0.5, n + 0.5],
+    fig.update_xaxes(title_text="Link (upstream → downstream)", range=[0.5, n + 0.5],
                      tickvals=list(range(1, n + 1)), ticktext=[SHORT.get(l, l) for l in ch.links], row=1, col=1)
     fig.update_yaxes(title_text="Plan", range=[-0.55, 1.45], tickvals=[ROW_Y["exact"], ROW_Y["greedy"]],
                      ticktext=["Exact<br>(best subset)", "Greedy<br>(value per cost)"], zeroline=False, showgrid=False,
