@@ -28,7 +28,7 @@ assets: $(STAMP)
 	$(BIN)/python book/_ext/course_assets.py
 
 book: $(STAMP) assets
-	@$(BIN)/python -c "from clusterkit import bench; bench.forget_stale_outputs() and print('the package or the data changed: every chapter is executed again')"
+	@$(BIN)/python -c "from clusterkit import bench; bench.forget_stale_outputs() and print('the package, data, configuration or bibliography changed: stale build files dropped')"
 	CLUSTERKIT_BOOK=1 $(BIN)/jupyter-book build . -W -n --keep-going
 	@echo
 	@echo "The book is at $(abspath $(BOOK_HTML))"

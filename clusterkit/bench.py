@@ -43,29 +43,46 @@ ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 
 
-def _code_digest(root: Path) -> str:
-    """A digest of what the chapters' outputs depend on besides their own code: the package and the data."""
+def _digest(root: Path, paths) -> str:
     h = hashlib.sha256()
-    for path in sorted([*(root / "clusterkit").rglob("*.py"), *(root / "datasets").glob("*")]):
+    for path in sorted(paths):
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()[:16]
 
 
-def forget_stale_outputs(root: Path = ROOT) -> bool:
-    """Drop the execution cache when the package or the data changed since it was filled.
+def _code_digest(root: Path) -> str:
+    """A digest of what the chapters' outputs depend on besides their own code: the package and the data."""
+    return _digest(root, [*(root / "clusterkit").rglob("*.py"), *(root / "datasets").glob("*")])
 
-    jupyter-cache re-executes a notebook only when the notebook's own code changes; a chapter whose
-    explorer or dataset changed would otherwise keep showing the old outputs. Returns whether it dropped."""
-    cache = root / "_build" / ".jupyter_cache"
-    stamp = root / "_build" / ".clusterkit-digest"
-    digest = _code_digest(root)
-    stale = cache.exists() and (not stamp.exists() or stamp.read_text().strip() != digest)
+
+def _book_digest(root: Path) -> str:
+    """A digest of what Sphinx's saved environment holds besides the pages: configuration, contents, bibliography."""
+    return _digest(root, [root / "_config.yml", root / "_toc.yml", *(root / "book" / "bib").glob("*.bib")])
+
+
+def _forget(stamp: Path, digest: str, stale_dir: Path) -> bool:
+    stale = stale_dir.exists() and (not stamp.exists() or stamp.read_text().strip() != digest)
     if stale:
-        shutil.rmtree(cache, ignore_errors=True)
+        shutil.rmtree(stale_dir, ignore_errors=True)
     stamp.parent.mkdir(parents=True, exist_ok=True)
     stamp.write_text(digest + "\n")
     return stale
+
+
+def forget_stale_outputs(root: Path = ROOT) -> bool:
+    """Drop what an incremental build would wrongly keep; returns whether anything was dropped.
+
+    * The execution cache, when the package or the data changed since it was filled: jupyter-cache
+      re-executes a notebook only when the notebook's own code changes, so a chapter whose explorer
+      or dataset changed would keep showing the old outputs.
+    * Sphinx's saved environment (``_build/.doctrees``), when ``_config.yml``, ``_toc.yml`` or a
+      bibliography changed: sphinxcontrib-bibtex kept the bibliography it had parsed, and a chapter's
+      new ``.bib`` file gave "could not find bibtex key" on every citation of it."""
+    build = root / "_build"
+    outputs = _forget(build / ".clusterkit-digest", _code_digest(root), build / ".jupyter_cache")
+    env = _forget(build / ".book-digest", _book_digest(root), build / ".doctrees")
+    return outputs or env
 
 
 def build_book(root: Path = ROOT, clean: bool = False, timeout: int = 1800) -> subprocess.CompletedProcess:

@@ -223,3 +223,12 @@ def test_a_change_to_the_package_or_the_data_drops_the_execution_cache(tmp_path)
     cache.mkdir()
     (tmp_path / "datasets" / "x.csv").write_text("a\n2\n")
     assert bench.forget_stale_outputs(tmp_path) and not cache.exists()
+    # a new bibliography drops Sphinx's saved environment (it kept the old one), not the outputs
+    (tmp_path / "book" / "bib").mkdir(parents=True)
+    cache.mkdir()
+    env = tmp_path / "_build" / ".doctrees"
+    env.mkdir()
+    (tmp_path / "book" / "bib" / "ch09.bib").write_text("@book{a, title={A}}\n")
+    assert bench.forget_stale_outputs(tmp_path) and not env.exists() and cache.exists()
+    env.mkdir()
+    assert not bench.forget_stale_outputs(tmp_path) and env.exists()
