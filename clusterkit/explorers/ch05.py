@@ -26,6 +26,7 @@ from plotly.subplots import make_subplots
 
 from .. import data
 from ..explore import Explorer, Param, Update, compare
+from ..figures.ch05 import _label  # a count as its source states it ("> 40")
 from ..models import bass
 from ..style import COLORS
 
@@ -99,11 +100,6 @@ def counts():
     return rows.sort_values("year").reset_index(drop=True)
 
 
-def _label(value: float, qualifier: str) -> str:
-    prefix = {"more_than": "> ", "approaching": "< ", "about": "≈ "}.get(str(qualifier), "")
-    return f"{prefix}{value:,.0f}"
-
-
 def figure() -> go.Figure:
     """Axes, titles and units, the data points; the model curves come from :func:`update`."""
     zeros = [0.0] * len(YEARS)
@@ -163,25 +159,15 @@ def readout(run: Run) -> str:
                 f"(innovators found {run.innovators_at_peak:,.1f} of them, imitators the rest)")
     else:
         peak = f"no peak after 1980 (q ≤ p): the most new firms, <b>{run.peak_rate:,.1f}</b> a year, come at the start"
+    c = counts()
     early = "; ".join(
         f"by {int(r.year)}: <b>{float(bass.cumulative(r.year - FIRST, run.p, run.q, run.m)):,.0f}</b> "
-        f"(counted: {_counted(r)})" for r in counts_table().itertuples() if r.year < 2000)
+        f"(counted: {_label(r.value, r.qualifier)})"
+        for r in c[(c["series"] == "tech_firms") & (c["year"] < 2000)].itertuples())
     return (f"{peak} · firms founded by {LAST}: <b>{run.last:,.0f}</b> "
             f"(m = {run.m:,.0f} firms; {run.last / run.m:.0%} of it)<br>"
             f"model firms {early}<br>"
             f"p + q = {run.p + run.q:.4g} a year (the early growth rate) · model settings, not estimates")
-
-
-def _counted(row) -> str:
-    """A count as its source gives it ("more than 40")."""
-    words = {"more_than": "more than", "about": "about", "nearly": "nearly"}
-    return f"{words.get(str(row.qualifier), '')} {row.value:,.0f}".strip()
-
-
-@functools.lru_cache(maxsize=1)
-def counts_table():
-    """The three counts of technology firms (year, t, value, qualifier) the explorer's readout quotes."""
-    return bass.firm_counts("tech_firms")
 
 
 def caption(run: Run, default: Run) -> str:

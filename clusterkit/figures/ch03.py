@@ -38,6 +38,10 @@ QUALIFIERS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: Height of one row of :func:`counts_by_source` (its name over its markers), px.
+ROW_PX = 66
+
+
 def counts_by_source(rows: pd.DataFrame, *, title: str, wrap: int = 40) -> go.Figure:
     """One marker per count: what is counted, and in which year, on the y axis; the value on a
     log x axis (also written beside the marker); the colour for the source that gives it (first
@@ -100,10 +104,10 @@ def counts_by_source(rows: pd.DataFrame, *, title: str, wrap: int = 40) -> go.Fi
             fig.add_shape(type="line", xref="paper", x0=0, x1=1, y0=j - 0.25, y1=j - 0.25,
                           line=dict(color=COLORS["muted"], width=1, dash="dot"))
     fig.update_layout(
-        title=dict(text=title, xref="container", x=0.01), height=340 + 66 * len(order),  # margins + a row each
+        title=dict(text=title, xref="container", x=0.01), height=340 + ROW_PX * len(order),  # margins + the rows
         # the colour key 70 px under the plot, below the axis title, whatever the number of rows
         # both keys one entry a line: in rows they ran off a phone's screen
-        legend=dict(orientation="v", x=0, y=-70 / (66 * len(order)), yanchor="top", title_text="Colour = source:",
+        legend=dict(orientation="v", x=0, y=-70 / (ROW_PX * len(order)), yanchor="top", title_text="Colour = source:",
                     font=dict(size=12)),
         legend2=dict(orientation="v", x=0, y=1.01, yanchor="bottom", title_text="Shape = how it is stated:",
                      font=dict(size=12)),
